@@ -1,0 +1,162 @@
+/**
+ * The event contract: every name and payload that crosses a boundary of the bridge.
+ *
+ * This file is public API. Integrations that consume `Chat_Event__e` and every browser that connects
+ * to the bridge depend on the names and shapes below; README.md ("Event contract") documents them and
+ * `test/contract.test.ts` proves that force-app (Apex, LWC, metadata), this file and the dev org agree.
+ * Change a name or a shape only together with {@link CONTRACT_VERSION}.
+ */
+
+/**
+ * Version of this contract (semver). Major bumps remove or rename; minor bumps add.
+ * Sent to every socket in `bridge:status` so a client can tell what it talks to.
+ */
+export const CONTRACT_VERSION = '1.0.0';
+
+/** API name of the platform event that Salesforce publishes after every committed chat change. */
+export const CHAT_EVENT_API_NAME = 'Chat_Event__e';
+
+/** Default CometD channel of {@link CHAT_EVENT_API_NAME} (`/event/<API name>`). */
+export const DEFAULT_CHAT_EVENT_CHANNEL = `/event/${CHAT_EVENT_API_NAME}`;
+
+/** Custom field API names on `Chat_Event__e`, keyed by the bridge's name for them. */
+export const CHAT_EVENT_FIELDS = {
+  /** Picklist-like text, one of {@link CHAT_EVENT_TYPES}. Required. */
+  type: 'Type__c',
+  /** Id of the `Chat_Message__c` (MESSAGE_*) or `User` (USER_*) record that changed. */
+  recordId: 'Record_Id__c',
+  /** Id of the message's author (MESSAGE_*), or of the user entering/leaving (USER_*). */
+  userId: 'User_Id__c',
+} as const;
+
+/** Every value `Type__c` may carry. Anything else is logged, counted and not forwarded. */
+export const CHAT_EVENT_TYPES = [
+  'MESSAGE_CREATED',
+  'MESSAGE_UPDATED',
+  'MESSAGE_DELETED',
+  'MESSAGE_UNDELETED',
+  'USER_ENTERED',
+  'USER_LEFT',
+] as const;
+
+/** One value of `Chat_Event__e.Type__c`. */
+export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+
+/** Types that mean "the message history changed" (browser refreshes history). */
+export const MESSAGE_EVENT_TYPES: readonly ChatEventType[] = CHAT_EVENT_TYPES.filter((t) =>
+  t.startsWith('MESSAGE_'),
+);
+
+/** Types that mean "who is in the room changed" (browser refreshes the user list). */
+export const USER_EVENT_TYPES: readonly ChatEventType[] = CHAT_EVENT_TYPES.filter((t) =>
+  t.startsWith('USER_'),
+);
+
+/**
+ * A valid `Chat_Event__e` as the bridge forwards it to browsers (`chat:event`, `chatupdated`,
+ * `refreshChatUsers`). Ids are exactly as Salesforce sent them (15 or 18 characters).
+ */
+export interface ChatEvent {
+  /** `Type__c`. */
+  type: ChatEventType;
+  /** `Record_Id__c`: the Chat_Message__c or User id. */
+  recordId: string;
+  /** `User_Id__c`: author of the message, or the user entering/leaving. */
+  userId: string;
+  /** Standard `CreatedById`: the user whose transaction published the event. */
+  createdById: string;
+  /** Standard `CreatedDate`, ISO 8601 UTC. */
+  createdDate: string;
+  /** `data.event.replayId`: opaque, increasing, not contiguous. Never compute with it. */
+  replayId: number;
+  /** `data.event.EventUuid`: the stable identity of the event (replay ids may repeat). */
+  eventUuid: string;
+}
+
+/** Why the bridge cannot guarantee that a browser has seen every event (`bridge:resync`). */
+export type ResyncReason =
+  /** The stored replay id had expired; the bridge replayed everything still retained. */
+  | 'replay-id-expired'
+  /** The bridge (re)connected upstream after an interruption; refresh to be safe. */
+  | 'upstream-reconnected';
+
+/** State of the one upstream CometD subscription, as `bridge:status` and `/readyz` report it. */
+export type UpstreamState = 'connected' | 'reconnecting' | 'degraded';
+
+/** `typing` payload: who is typing in the room, and whether they still are. */
+export interface TypingNotice {
+  /** Salesforce user id from the typer's verified token (`sub`). */
+  userId: string;
+  /** Display name from the typer's verified token (`name`). */
+  name: string;
+  /** `true` on start; `false` on stop, send, expiry (6 s) or disconnect. */
+  isTyping: boolean;
+}
+
+/** Events the bridge emits to browsers. */
+export interface ServerToClientEvents {
+  /** Every valid `Chat_Event__e`, once per socket. */
+  'chat:event': (event: ChatEvent) => void;
+  /** Legacy name the original component listened to; sent for MESSAGE_* types. */
+  chatupdated: (event: ChatEvent) => void;
+  /** Legacy name the original component listened to; sent for USER_* types. */
+  refreshChatUsers: (event: ChatEvent) => void;
+  /** Another user started or stopped typing. Never sent back to the typer's own sockets. */
+  typing: (notice: TypingNotice) => void;
+  /** Continuity cannot be guaranteed: reload history and users. */
+  'bridge:resync': (payload: { reason: ResyncReason }) => void;
+  /** Upstream state, on connect and whenever it changes. */
+  'bridge:status': (payload: { upstream: UpstreamState; contractVersion: string }) => void;
+}
+
+/** Events a browser may emit. Every other event name is ignored. Payloads are ignored. */
+export interface ClientToServerEvents {
+  'typing:start': () => void;
+  'typing:stop': () => void;
+}
+
+/** Nothing flows between bridge processes over socket.io. */
+export type InterServerEvents = Record<string, never>;
+
+/** What the bridge learned from a socket's verified token (socket.data). */
+export interface SocketData {
+  /** `sub`: Salesforce user id. */
+  userId: string;
+  /** `name`: display name. */
+  name: string;
+  /** `org`: Salesforce org id. */
+  orgId: string;
+  /** `exp`, in ms since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * Claims of the browser token (a JWT, HS256 or RS256) carried in the socket.io handshake as
+ * `auth.token`. Issued by `ChatController.getBridgeConnection()` in Apex, or by the dev org.
+ */
+export interface BridgeTokenClaims {
+  /** Salesforce user id (15 or 18 characters). */
+  sub: string;
+  /** Display name of the user. */
+  name: string;
+  /** Org id (15 or 18 characters); must be the org the bridge is logged into. */
+  org: string;
+  /** Audience; must equal `CHAT_TOKEN_AUDIENCE` (default `sf-chat-bridge`). */
+  aud: string;
+  /** Expiry, seconds since the epoch; required, at most 1 hour ahead. */
+  exp: number;
+  /** Issued at, seconds since the epoch. */
+  iat?: number;
+}
+
+/** Default audience of browser tokens. */
+export const DEFAULT_TOKEN_AUDIENCE = 'sf-chat-bridge';
+
+/** Longest token lifetime the bridge accepts, ms (`exp` at most this far ahead). */
+export const MAX_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+/** A typer is forgotten this long after their last `typing:start`, ms. */
+export const TYPING_EXPIRY_MS = 6_000;
+
+/** At most this many typing messages per second per socket are relayed. */
+export const TYPING_RATE_PER_SECOND = 5;

@@ -1,0 +1,79 @@
+/**
+ * Prometheus metrics of one bridge process (prom-client), served at `GET /metrics`.
+ *
+ * One registry per bridge instance (no global default registry), so several bridges can run in one
+ * process in tests. Every part receives the {@link BridgeMetrics} it counts on as a dependency.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Counters and gauges the bridge's parts update. */
+export interface BridgeMetrics {
+  readonly registry: Registry;
+  /** Valid Chat_Event__e forwarded to sockets, by `type`. */
+  readonly eventsForwarded: Counter<'type'>;
+  /** Events not forwarded, by `reason` (`malformed`, `unknown-type`, `duplicate`). */
+  readonly eventsRejected: Counter<'reason'>;
+  /** Upstream (CometD) reconnects, by `cause` (e.g. `auth`, `unknown-client`, `watchdog`, `backoff`). */
+  readonly upstreamReconnects: Counter<'cause'>;
+  /** Socket handshakes refused, by `reason` (`missing`, `expired`, `origin`, …). */
+  readonly socketsRefused: Counter<'reason'>;
+  /** Typing messages dropped by the per-socket rate limit. */
+  readonly typingDropped: Counter<string>;
+  /** Client messages ignored (unknown event names, oversized or malformed input). */
+  readonly clientMessagesIgnored: Counter<'reason'>;
+  /** Sockets connected now. */
+  readonly socketsConnected: Gauge<string>;
+}
+
+/**
+ * Creates a fresh registry with the bridge's metrics (prefix `sfcb_`) and Node's default metrics.
+ * @returns the metrics; nothing is registered globally.
+ */
+export function createMetrics(): BridgeMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sfcb_' });
+  const registers = [registry];
+  return {
+    registry,
+    eventsForwarded: new Counter({
+      name: 'sfcb_events_forwarded_total',
+      help: 'Chat_Event__e events forwarded to sockets',
+      labelNames: ['type'],
+      registers,
+    }),
+    eventsRejected: new Counter({
+      name: 'sfcb_events_rejected_total',
+      help: 'Chat_Event__e messages not forwarded, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    upstreamReconnects: new Counter({
+      name: 'sfcb_upstream_reconnects_total',
+      help: 'CometD client rebuilds, by cause',
+      labelNames: ['cause'],
+      registers,
+    }),
+    socketsRefused: new Counter({
+      name: 'sfcb_sockets_refused_total',
+      help: 'socket.io handshakes refused, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    typingDropped: new Counter({
+      name: 'sfcb_typing_dropped_total',
+      help: 'typing messages dropped by the per-socket rate limit',
+      registers,
+    }),
+    clientMessagesIgnored: new Counter({
+      name: 'sfcb_client_messages_ignored_total',
+      help: 'client messages ignored, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    socketsConnected: new Gauge({
+      name: 'sfcb_sockets_connected',
+      help: 'sockets connected now',
+      registers,
+    }),
+  };
+}
