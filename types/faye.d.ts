@@ -1,5 +1,6 @@
-// Minimal typings for the parts of faye's client the bridge uses (faye ships no types).
-// The server side (NodeAdapter) is declared in faye-server.d.ts; ambient declarations merge.
+// Typings for the parts of faye's client the bridge uses beyond what jsforce's bundled typings
+// (node_modules/jsforce/typings/faye) declare. Ambient declarations of 'faye' merge: the interfaces
+// below add members to jsforce's `Client` class. The server side lives in faye-server.d.ts.
 declare module 'faye' {
   /** A Bayeux message as faye passes it through extensions. */
   export interface BayeuxMessage {
@@ -19,16 +20,7 @@ declare module 'faye' {
     incoming?: (message: BayeuxMessage, callback: (message: BayeuxMessage) => void) => void;
     outgoing?: (message: BayeuxMessage, callback: (message: BayeuxMessage) => void) => void;
   }
-  export interface Subscription {
-    cancel(): void;
-    callback(fn: () => void): Subscription;
-    errback(fn: (error: { message: string; code?: number }) => void): Subscription;
-  }
-  export class Client {
-    constructor(endpoint: string, options?: { timeout?: number; retry?: number; interval?: number });
-    addExtension(extension: Extension): void;
-    setHeader(name: string, value: string): void;
-    subscribe(channel: string, listener: (message: unknown) => void): Subscription;
+  export interface Client {
     disconnect(): void;
     on(event: 'transport:down' | 'transport:up', listener: () => void): void;
   }

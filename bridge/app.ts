@@ -1,0 +1,134 @@
+/**
+ * Wires one bridge: the Salesforce subscriber feeds the socket gateway, the replay store remembers
+ * progress, HTTP serves probes and metrics. Takes its parts as arguments and keeps no globals, so
+ * tests start several bridges in one process; only server.ts picks real implementations and listens.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { BridgeConfig } from './config.js';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from './events/contract.js';
+import { toChatEvent } from './events/mapping.js';
+import { createGateway, type Gateway } from './gateway/gateway.js';
+import { createOriginMatcher } from './gateway/origins.js';
+import { gatewayServerOptions } from './gateway/server-options.js';
+import { createTokenVerifier } from './gateway/token.js';
+import { createMetrics, type BridgeMetrics } from './http/metrics.js';
+import { createHttpApp } from './http/routes.js';
+import type { SalesforceSession } from './salesforce/login.js';
+import { openReplayStore } from './salesforce/replay-store.js';
+import { createSubscriber, type Subscriber, type SubscriberOptions } from './salesforce/subscriber.js';
+
+/** Parts a bridge is built from. */
+export interface BridgeDeps {
+  logger: Logger;
+  /** Logs in to Salesforce (or the dev org); called again when the session expires. */
+  login: () => Promise<SalesforceSession>;
+  metrics?: BridgeMetrics;
+  /** Tuning for tests: back-off bounds and watchdog margin. */
+  subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs'>;
+  /** Extra routes (the dev org's local preview page) mounted after the probes. */
+  routes?: (app: Express) => void;
+}
+
+/** A wired, not yet listening bridge. */
+export interface Bridge {
+  readonly httpServer: HttpServer;
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+  readonly gateway: Gateway;
+  readonly subscriber: Subscriber;
+  readonly metrics: BridgeMetrics;
+  /** Starts the subscription and listens on `port` (0 = any); resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, disconnects from CometD, flushes the replay store, closes sockets. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a bridge from its configuration and parts.
+ * @throws Error when the token configuration is unusable (e.g. a PEM that is not a key).
+ */
+export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Promise<Bridge> {
+  const { logger } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const replayStore = await openReplayStore(config.replayStorePath, config.channel, logger);
+
+  const httpApp = createHttpApp({
+    metrics,
+    readiness: () => ({
+      upstream: subscriber.state(),
+      lastReplayId: subscriber.lastReplayId() ?? null,
+      sockets: gateway.socketCount(),
+    }),
+  });
+  deps.routes?.(httpApp);
+  const httpServer = createServer(httpApp);
+
+  const isOriginAllowed = createOriginMatcher(config.allowedOrigins);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+    httpServer,
+    gatewayServerOptions(isOriginAllowed),
+  );
+  // The subscriber's callbacks reach the gateway only once started (in listen()).
+  const subscriber = createSubscriber({
+    ...deps.subscriber,
+    channel: config.channel,
+    login: deps.login,
+    replayStore,
+    logger: logger.child({ part: 'upstream' }),
+    metrics,
+    onEvent(data) {
+      const mapped = toChatEvent(data);
+      if (!mapped.ok) {
+        metrics.eventsRejected.inc({ reason: mapped.reason });
+        logger.warn({ reason: mapped.reason, detail: mapped.detail }, 'event: not forwarded');
+        return;
+      }
+      gateway.broadcast(mapped.event);
+    },
+    onResync: (reason) => gateway.resync(reason),
+    onStateChange: (state) => gateway.setUpstreamState(state),
+  });
+
+  const gateway = createGateway(io, {
+    verifyToken: createTokenVerifier({ ...config.token, orgId: () => subscriber.session()?.orgId }),
+    isOriginAllowed,
+    upstreamState: () => subscriber.state(),
+    metrics,
+    logger: logger.child({ part: 'gateway' }),
+  });
+
+  return {
+    httpServer,
+    io,
+    gateway,
+    subscriber,
+    metrics,
+    async listen(port, host) {
+      subscriber.start();
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      return (httpServer.address() as AddressInfo).port;
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await subscriber.stop();
+      await gateway.close();
+      await io.close();
+      httpServer.closeAllConnections();
+      await closed;
+    },
+  };
+}

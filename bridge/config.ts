@@ -1,0 +1,244 @@
+/**
+ * Bridge configuration: every environment variable is read here, in one place, and checked in one
+ * pass, so a misconfigured process names every bad variable at once and exits before doing anything.
+ *
+ * The Salesforce login is picked from whichever complete set of variables is present (see
+ * {@link SalesforceLogin}); with none and `NODE_ENV` ≠ `production`, the bridge runs on the embedded
+ * dev org instead.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_CHAT_EVENT_CHANNEL, DEFAULT_TOKEN_AUDIENCE } from './events/contract.js';
+import { createOriginMatcher } from './gateway/origins.js';
+
+/** Oldest API version the bridge accepts; platform events over CometD need ≥ 37.0, replay ids ≥ 40.0. */
+export const MIN_API_VERSION = 59;
+
+/** How the bridge logs in to Salesforce. One variant per OAuth flow; every flow yields a session. */
+export type SalesforceLogin =
+  /** `SF_INSTANCE_URL` + `SF_ACCESS_TOKEN`: a session obtained elsewhere (e.g. `sf org display`). */
+  | { flow: 'access-token'; instanceUrl: string; accessToken: string }
+  /** `SF_CLIENT_ID` + `SF_USERNAME` + `SF_PRIVATE_KEY`/`SF_PRIVATE_KEY_FILE`: OAuth 2.0 JWT bearer. */
+  | { flow: 'jwt-bearer'; clientId: string; username: string; privateKeyPem: string }
+  /** `SF_CLIENT_ID` + `SF_CLIENT_SECRET`: OAuth 2.0 client credentials (run-as user of the app). */
+  | { flow: 'client-credentials'; clientId: string; clientSecret: string }
+  /** `SF_USERNAME` + `SF_PASSWORD` (+ client id/secret → OAuth password grant, else SOAP login()). */
+  | { flow: 'password'; username: string; password: string; clientId?: string; clientSecret?: string };
+
+/** The whole, validated configuration of one bridge process. */
+export interface BridgeConfig {
+  /** HTTP port (`PORT`, default 3000; 0 = any free port). */
+  port: number;
+  /** `NODE_ENV === 'production'`. */
+  production: boolean;
+  /** `LOG_LEVEL` (pino level), default `info`. */
+  logLevel: string;
+  /** Salesforce login; `undefined` means: run on the embedded dev org. */
+  salesforce: SalesforceLogin | undefined;
+  /** `SF_LOGIN_URL`, default https://login.salesforce.com (no trailing slash). */
+  loginUrl: string;
+  /** `SF_API_VERSION`, e.g. `62.0`. */
+  apiVersion: string;
+  /** `CHAT_EVENT_CHANNEL`, default `/event/Chat_Event__e`. */
+  channel: string;
+  /** How browser tokens are verified. At least one of secret/publicKeyPem is set. */
+  token: { secret?: string; publicKeyPem?: string; audience: string };
+  /** `ALLOWED_ORIGINS`: origins allowed to open sockets (`*` inside the host allowed). */
+  allowedOrigins: string[];
+  /** `REPLAY_STORE`: file holding the last processed replay id. */
+  replayStorePath: string;
+}
+
+/** Thrown when the environment is invalid; `message` names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_ALLOWED_ORIGINS = 'https://*.lightning.force.com';
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => /^https?:\/\/[^\s/]+/.test(s), `${name} must be an http(s) URL`)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+/** PEM text given in one line (Heroku config vars, .env files) carries literal `\n`. */
+const pem = (s: string | undefined) => s?.replace(/\\n/g, '\n');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  NODE_ENV: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SF_INSTANCE_URL: url('SF_INSTANCE_URL').optional(),
+  SF_ACCESS_TOKEN: optionalText,
+  SF_CLIENT_ID: optionalText,
+  SF_CLIENT_SECRET: optionalText,
+  SF_USERNAME: optionalText,
+  SF_PASSWORD: optionalText,
+  SF_PRIVATE_KEY: optionalText,
+  SF_PRIVATE_KEY_FILE: optionalText,
+  SF_LOGIN_URL: url('SF_LOGIN_URL').default('https://login.salesforce.com'),
+  SF_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d{2,3}\.0$/, 'SF_API_VERSION must look like 62.0')
+    .refine((v) => Number(v) >= MIN_API_VERSION, `SF_API_VERSION must be at least ${MIN_API_VERSION}.0`)
+    .default('62.0'),
+  CHAT_EVENT_CHANNEL: z
+    .string()
+    .trim()
+    .regex(/^\/event\/\w+__e$/, 'CHAT_EVENT_CHANNEL must be a platform event channel like /event/Chat_Event__e')
+    .default(DEFAULT_CHAT_EVENT_CHANNEL),
+  CHAT_TOKEN_SECRET: optionalText.refine(
+    (s) => s === undefined || s.length >= 32,
+    'CHAT_TOKEN_SECRET must be at least 32 characters',
+  ),
+  CHAT_TOKEN_PUBLIC_KEY: optionalText.refine(
+    (s) => s === undefined || /-----BEGIN (PUBLIC KEY|CERTIFICATE)-----/.test(pem(s)!),
+    'CHAT_TOKEN_PUBLIC_KEY must be a PEM public key or certificate',
+  ),
+  CHAT_TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+  ALLOWED_ORIGINS: z.string().default(DEFAULT_ALLOWED_ORIGINS),
+  REPLAY_STORE: z.string().trim().min(1).default('.data/replay.json'),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * Reads and validates the configuration.
+ * @param env - the environment, `process.env` by default (tests pass their own).
+ * @returns the configuration; `salesforce` is undefined when the dev org should be used.
+ * @throws ConfigError naming every missing or invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+
+  const salesforce = pickLogin(e, problems);
+  if (!salesforce && production && problems.length === 0) {
+    problems.push(
+      'NODE_ENV=production needs Salesforce credentials: set SF_INSTANCE_URL+SF_ACCESS_TOKEN, ' +
+        'SF_CLIENT_ID+SF_USERNAME+SF_PRIVATE_KEY, SF_CLIENT_ID+SF_CLIENT_SECRET, or SF_USERNAME+SF_PASSWORD',
+    );
+  }
+  // On the dev org the bridge generates its own secret and shares it with the dev org's token issuer.
+  if (salesforce && !e.CHAT_TOKEN_SECRET && !e.CHAT_TOKEN_PUBLIC_KEY) {
+    problems.push('CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY: one is required to verify browser tokens');
+  }
+
+  const allowedOrigins = e.ALLOWED_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of allowedOrigins) {
+    try {
+      createOriginMatcher([origin]); // the gateway's own parser: one rule for both
+    } catch (err) {
+      problems.push(`ALLOWED_ORIGINS: ${(err as Error).message}`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    production,
+    logLevel: e.LOG_LEVEL,
+    salesforce,
+    loginUrl: e.SF_LOGIN_URL,
+    apiVersion: e.SF_API_VERSION,
+    channel: e.CHAT_EVENT_CHANNEL,
+    token: {
+      secret: e.CHAT_TOKEN_SECRET,
+      publicKeyPem: pem(e.CHAT_TOKEN_PUBLIC_KEY),
+      audience: e.CHAT_TOKEN_AUDIENCE,
+    },
+    allowedOrigins,
+    replayStorePath: e.REPLAY_STORE,
+  };
+}
+
+/** Picks the first complete login set; records a problem for a set that was started but not finished. */
+function pickLogin(e: Env, problems: string[]): SalesforceLogin | undefined {
+  if (e.SF_INSTANCE_URL || e.SF_ACCESS_TOKEN) {
+    if (e.SF_INSTANCE_URL && e.SF_ACCESS_TOKEN) {
+      return { flow: 'access-token', instanceUrl: e.SF_INSTANCE_URL, accessToken: e.SF_ACCESS_TOKEN };
+    }
+    problems.push(
+      e.SF_INSTANCE_URL
+        ? 'SF_ACCESS_TOKEN is required with SF_INSTANCE_URL'
+        : 'SF_INSTANCE_URL is required with SF_ACCESS_TOKEN',
+    );
+    return undefined;
+  }
+  if (e.SF_PRIVATE_KEY || e.SF_PRIVATE_KEY_FILE) {
+    const missing = [!e.SF_CLIENT_ID && 'SF_CLIENT_ID', !e.SF_USERNAME && 'SF_USERNAME'].filter(Boolean);
+    if (missing.length) {
+      problems.push(`${missing.join(' and ')} required with SF_PRIVATE_KEY/SF_PRIVATE_KEY_FILE (JWT bearer flow)`);
+      return undefined;
+    }
+    const privateKeyPem = readPrivateKey(e, problems);
+    if (!privateKeyPem) return undefined;
+    return { flow: 'jwt-bearer', clientId: e.SF_CLIENT_ID!, username: e.SF_USERNAME!, privateKeyPem };
+  }
+  if (e.SF_USERNAME || e.SF_PASSWORD) {
+    if (!e.SF_USERNAME || !e.SF_PASSWORD) {
+      problems.push(e.SF_USERNAME ? 'SF_PASSWORD is required with SF_USERNAME' : 'SF_USERNAME is required with SF_PASSWORD');
+      return undefined;
+    }
+    if (Boolean(e.SF_CLIENT_ID) !== Boolean(e.SF_CLIENT_SECRET)) {
+      problems.push('SF_CLIENT_ID and SF_CLIENT_SECRET go together for the OAuth password grant (or omit both for SOAP login)');
+      return undefined;
+    }
+    return {
+      flow: 'password',
+      username: e.SF_USERNAME,
+      password: e.SF_PASSWORD,
+      clientId: e.SF_CLIENT_ID,
+      clientSecret: e.SF_CLIENT_SECRET,
+    };
+  }
+  if (e.SF_CLIENT_ID || e.SF_CLIENT_SECRET) {
+    if (e.SF_CLIENT_ID && e.SF_CLIENT_SECRET) {
+      return { flow: 'client-credentials', clientId: e.SF_CLIENT_ID, clientSecret: e.SF_CLIENT_SECRET };
+    }
+    problems.push(
+      e.SF_CLIENT_ID
+        ? 'SF_CLIENT_SECRET (client credentials), SF_USERNAME+SF_PRIVATE_KEY (JWT bearer) or SF_USERNAME+SF_PASSWORD is required with SF_CLIENT_ID'
+        : 'SF_CLIENT_ID is required with SF_CLIENT_SECRET',
+    );
+  }
+  return undefined;
+}
+
+function readPrivateKey(e: Env, problems: string[]): string | undefined {
+  let text = pem(e.SF_PRIVATE_KEY);
+  if (!text && e.SF_PRIVATE_KEY_FILE) {
+    try {
+      text = readFileSync(e.SF_PRIVATE_KEY_FILE, 'utf8');
+    } catch (err) {
+      problems.push(`SF_PRIVATE_KEY_FILE: cannot read ${e.SF_PRIVATE_KEY_FILE} (${(err as NodeJS.ErrnoException).code})`);
+      return undefined;
+    }
+  }
+  if (!text || !/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
+    problems.push(`${e.SF_PRIVATE_KEY ? 'SF_PRIVATE_KEY' : 'SF_PRIVATE_KEY_FILE'}: not a PEM private key`);
+    return undefined;
+  }
+  return text;
+}

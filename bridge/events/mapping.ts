@@ -1,0 +1,87 @@
+/**
+ * Pure mapping from a CometD platform event message to the bridge's {@link ChatEvent}.
+ *
+ * Follows "Subscribe to Platform Event Notifications with CometD" (API 40.0+): the replay id and
+ * EventUuid are read only from `data.event`, the fields from `data.payload`. Anything that does not
+ * match the contract is rejected with a reason (logged and counted by the caller), never thrown.
+ */
+import { z } from 'zod';
+import { CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, type ChatEvent } from './contract.js';
+
+/** Identity of a delivered event, readable even when its payload is malformed. */
+export interface EventIdentity {
+  /** `data.event.replayId`. */
+  replayId: number;
+  /** `data.event.EventUuid`. */
+  eventUuid: string;
+}
+
+/** Why a message was not forwarded: `malformed` (shape) or `unknown-type` (`Type__c` value). */
+export type RejectReason = 'malformed' | 'unknown-type';
+
+/** Outcome of {@link toChatEvent}. */
+export type MappingResult =
+  | { ok: true; event: ChatEvent }
+  | { ok: false; reason: RejectReason; detail: string };
+
+// Salesforce ids: 15 or 18 alphanumeric characters.
+const sfId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'not a Salesforce id');
+
+const identitySchema = z.object({
+  event: z.object({ replayId: z.number().finite(), EventUuid: z.string().min(1) }),
+});
+
+const payloadSchema = z.object({
+  [CHAT_EVENT_FIELDS.type]: z.string(),
+  [CHAT_EVENT_FIELDS.recordId]: sfId,
+  [CHAT_EVENT_FIELDS.userId]: sfId,
+  CreatedById: sfId,
+  CreatedDate: z.string().refine((d) => !Number.isNaN(Date.parse(d)), 'not a date'),
+});
+
+/**
+ * Reads replay id and EventUuid from a delivered message's `data`.
+ * @param data - the `data` member of a CometD message on the event channel (any value).
+ * @returns the identity, or undefined when the message has none (it cannot be tracked or replayed).
+ */
+export function eventIdentity(data: unknown): EventIdentity | undefined {
+  const parsed = identitySchema.safeParse(data);
+  if (!parsed.success) return undefined;
+  return { replayId: parsed.data.event.replayId, eventUuid: parsed.data.event.EventUuid };
+}
+
+/**
+ * Maps a delivered message's `data` to a {@link ChatEvent}.
+ * @param data - the `data` member of a CometD message (`{ schema, payload, event }`).
+ * @returns `{ ok: true, event }`, or `{ ok: false, reason, detail }` for anything off-contract:
+ *   missing or null fields (a Text field set to "" arrives as null), ids that are not Salesforce
+ *   ids, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
+ */
+export function toChatEvent(data: unknown): MappingResult {
+  const identity = eventIdentity(data);
+  if (!identity) return { ok: false, reason: 'malformed', detail: 'no data.event.replayId/EventUuid' };
+  const payload = payloadSchema.safeParse((data as { payload?: unknown }).payload);
+  if (!payload.success) {
+    const detail = payload.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    return { ok: false, reason: 'malformed', detail };
+  }
+  const p = payload.data as Record<string, string>;
+  const type = p[CHAT_EVENT_FIELDS.type];
+  if (!isChatEventType(type)) return { ok: false, reason: 'unknown-type', detail: `Type__c ${JSON.stringify(type)}` };
+  return {
+    ok: true,
+    event: {
+      type,
+      recordId: p[CHAT_EVENT_FIELDS.recordId],
+      userId: p[CHAT_EVENT_FIELDS.userId],
+      createdById: p.CreatedById,
+      createdDate: p.CreatedDate,
+      replayId: identity.replayId,
+      eventUuid: identity.eventUuid,
+    },
+  };
+}
+
+function isChatEventType(value: string): value is ChatEvent['type'] {
+  return (CHAT_EVENT_TYPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,311 @@
+/**
+ * The socket.io gateway: who may connect, what they receive, and the little they may send.
+ *
+ * Why this exists: the bridge holds one upstream CometD subscription and fans every `Chat_Event__e`
+ * out to all browsers. This module owns the browser side of that: the handshake (origin, then the
+ * signed token from Salesforce), the one chat room every authenticated socket joins, the broadcasts
+ * (`chat:event` plus the legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
+ * allowed — typing notices, relayed to other users under a rate limit. It is given a socket.io
+ * `Server` and its parts (token verifier, origin check, metrics, logger) and never listens itself,
+ * like `createApplication(httpServer, deps)` in socket.io's basic-crud example.
+ *
+ * Clients never see internal error text: refusals carry a plain-words `message` and
+ * `data: { reason }` ({@link HandshakeRefusal}); details go to the log.
+ */
+import type { Logger } from 'pino';
+import type { ExtendedError, Server, Socket } from 'socket.io';
+import {
+  CONTRACT_VERSION,
+  MESSAGE_EVENT_TYPES,
+  TYPING_EXPIRY_MS,
+  TYPING_RATE_PER_SECOND,
+  USER_EVENT_TYPES,
+  type ChatEvent,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ResyncReason,
+  type ServerToClientEvents,
+  type SocketData,
+  type UpstreamState,
+} from '../events/contract.js';
+import type { BridgeMetrics } from '../http/metrics.js';
+import { canonicalSalesforceId } from './salesforce-id.js';
+import { TokenError, type TokenRefusal } from './token.js';
+import { createTypingRelay, type TypingRelayNotice } from './typing.js';
+
+/** The typed socket.io server the gateway works on. */
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/**
+ * `err.data.reason` of a refused handshake (`connect_error` in the browser), and the `reason` label of
+ * `socketsRefused`: a {@link TokenRefusal}, `origin` (Origin not allowed), `internal` (the bridge
+ * could not verify the token; nothing the client did) or `closing` (the bridge is shutting down).
+ */
+export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing';
+
+/** Consecutive over-rate seconds after which a typing flooder is disconnected, by default. */
+export const DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER = 3;
+
+/** What {@link createGateway} needs. */
+export interface GatewayDeps {
+  /** Verifies `auth.token`; rejects with {@link TokenError} (anything else counts as `internal`). */
+  verifyToken: (token: unknown) => Promise<SocketData>;
+  /** Origin allow-list check (`createOriginMatcher` in origins.ts); `selfHost` is the request's Host header. */
+  isOriginAllowed: (origin: string | undefined, selfHost?: string) => boolean;
+  /** Upstream state sent to each socket on connect. */
+  upstreamState: () => UpstreamState;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  /**
+   * Typing relay tuning. `expiryMs` default {@link TYPING_EXPIRY_MS}; `ratePerSecond` default
+   * {@link TYPING_RATE_PER_SECOND} (state-changing typing messages per socket per second);
+   * `floodDisconnectAfter` default {@link DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER} consecutive
+   * over-rate seconds before the socket is disconnected.
+   */
+  typing?: { expiryMs?: number; ratePerSecond?: number; floodDisconnectAfter?: number };
+  /** Current time, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The gateway's handle, used by the app to push upstream news to browsers. */
+export interface Gateway {
+  /**
+   * Sends a valid chat event to every authenticated socket, once each: `chat:event`, then
+   * `chatupdated` (MESSAGE_*) or `refreshChatUsers` (USER_*). A MESSAGE_CREATED also ends its
+   * author's typing notice. Counts `eventsForwarded` by type.
+   */
+  broadcast(event: ChatEvent): void;
+  /** Sends `bridge:resync` `{ reason }` to every socket. */
+  resync(reason: ResyncReason): void;
+  /** Sends `bridge:status` `{ upstream, contractVersion }` to every socket when `state` differs from the last one sent. */
+  setUpstreamState(state: UpstreamState): void;
+  /** Authenticated sockets connected now. */
+  socketCount(): number;
+  /** Refuses new handshakes, disconnects every socket, clears timers. Does not close the `Server`. */
+  close(): Promise<void>;
+}
+
+/** Room every authenticated socket joins. */
+const CHAT_ROOM = 'chat';
+/** Room of one user's sockets (all tabs), so typing notices can skip them. */
+const userRoom = (userKey: string): string => `user:${userKey}`;
+/** Inbound event names the gateway acts on. */
+const TYPING_EVENTS: Readonly<Record<string, boolean>> = { 'typing:start': true, 'typing:stop': false };
+/** Longest delay `setTimeout` takes, ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function refusal(reason: HandshakeRefusal, message: string): ExtendedError {
+  const err: ExtendedError = new Error(message);
+  err.data = { reason };
+  return err;
+}
+
+/**
+ * Whether a disconnect was the client's input being refused by the transport: `oversized` (over
+ * `maxHttpBufferSize`: ws "Max payload size exceeded", polling "payload too large") or `malformed`
+ * (an undecodable engine.io payload). Other disconnects (network, ping timeout) are not counted.
+ */
+function inputFault(reason: string, description: unknown): 'oversized' | 'malformed' | undefined {
+  if (reason === 'parse error') return 'malformed';
+  if (reason !== 'transport error') return undefined;
+  const text = description instanceof Error ? `${description.message} ${String((description as { description?: unknown }).description ?? '')}` : String(description ?? '');
+  return /payload (size exceeded|too large)/i.test(text) ? 'oversized' : undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Attaches the gateway to `io`'s main namespace: handshake middleware, connection handling, typing
+ * relay. Call once per `Server`, before it accepts connections.
+ * @returns the {@link Gateway} handle.
+ */
+export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
+  const { metrics } = deps;
+  const log = deps.logger.child({ module: 'gateway' });
+  const now = deps.now ?? Date.now;
+  const relay = createTypingRelay({
+    expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
+    ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
+    floodDisconnectAfter: deps.typing?.floodDisconnectAfter ?? DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER,
+    now,
+  });
+  const sockets = new Map<string, { socket: GatewaySocket; expiryTimer: NodeJS.Timeout }>();
+  let announcedState = deps.upstreamState();
+  let closed = false;
+  let typingTimer: { at: number; handle: NodeJS.Timeout } | undefined;
+
+  io.use(handshakeMiddleware);
+  io.on('connection', onConnection);
+
+  function refuse(socket: GatewaySocket, next: (err?: ExtendedError) => void, reason: HandshakeRefusal, message: string, detail?: object): void {
+    metrics.socketsRefused.inc({ reason });
+    log.info({ reason, socketId: socket.id, address: socket.handshake.address, ...detail }, 'handshake refused');
+    next(refusal(reason, message));
+  }
+
+  function handshakeMiddleware(socket: GatewaySocket, next: (err?: ExtendedError) => void): void {
+    if (closed) return refuse(socket, next, 'closing', 'bridge shutting down');
+    const origin = headerValue(socket.handshake.headers.origin);
+    const host = headerValue(socket.handshake.headers.host);
+    if (!deps.isOriginAllowed(origin, host)) {
+      return refuse(socket, next, 'origin', 'origin not allowed', { origin: origin?.slice(0, 200) });
+    }
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
+    deps.verifyToken(token).then(
+      (data) => {
+        if (closed) return refuse(socket, next, 'closing', 'bridge shutting down');
+        socket.data = { userId: data.userId, name: data.name, orgId: data.orgId, expiresAt: data.expiresAt };
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof TokenError) {
+          return refuse(socket, next, err.reason, err.message, {
+            detail: err.detail,
+            cause: err.cause instanceof Error ? err.cause.message : undefined,
+          });
+        }
+        log.error({ err, socketId: socket.id }, 'handshake token verification crashed');
+        refuse(socket, next, 'internal', 'token could not be verified');
+      },
+    );
+  }
+
+  function emitTyping({ userKey, notice }: TypingRelayNotice): void {
+    io.to(CHAT_ROOM).except(userRoom(userKey)).emit('typing', notice);
+  }
+
+  /** Keeps one timer, due at the relay's earliest expiry. */
+  function scheduleTypingExpiry(): void {
+    const at = relay.nextExpiryAt();
+    if (at === undefined || closed) {
+      if (typingTimer) clearTimeout(typingTimer.handle);
+      typingTimer = undefined;
+      return;
+    }
+    if (typingTimer && typingTimer.at <= at) return; // fires early at worst, then reschedules
+    if (typingTimer) clearTimeout(typingTimer.handle);
+    const handle = setTimeout(() => {
+      typingTimer = undefined;
+      for (const n of relay.expire()) emitTyping(n);
+      scheduleTypingExpiry();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - now())));
+    handle.unref();
+    typingTimer = { at, handle };
+  }
+
+  function onConnection(socket: GatewaySocket): void {
+    if (closed) {
+      socket.disconnect(true);
+      return;
+    }
+    const { userId, name, expiresAt } = socket.data;
+    const userKey = canonicalSalesforceId(userId);
+    const typist = { socketId: socket.id, userKey, userId, name };
+    const clientLog = log.child({ socketId: socket.id, userId });
+
+    const expiryTimer = setTimeout(() => {
+      clientLog.info('token expired, disconnecting');
+      socket.disconnect(true);
+    }, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
+    expiryTimer.unref();
+    sockets.set(socket.id, { socket, expiryTimer });
+    metrics.socketsConnected.inc();
+
+    void socket.join([CHAT_ROOM, userRoom(userKey)]);
+    socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION });
+    for (const n of relay.typers()) {
+      if (n.userKey !== userKey) socket.emit('typing', n.notice);
+    }
+    clientLog.debug({ transport: socket.conn.transport.name }, 'socket connected');
+
+    socket.onAny((event: unknown) => {
+      const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
+      if (isTyping === undefined) {
+        metrics.clientMessagesIgnored.inc({ reason: 'unknown-event' });
+        clientLog.debug({ event: String(event).slice(0, 64) }, 'client event ignored');
+        return;
+      }
+      const outcome = relay.message(typist, isTyping);
+      switch (outcome.action) {
+        case 'relay':
+          emitTyping(outcome);
+          scheduleTypingExpiry();
+          return;
+        case 'none':
+          // A refresh or another tab of a typing user: a timer is already due no later than needed.
+          return;
+        case 'drop':
+          metrics.typingDropped.inc();
+          return;
+        case 'disconnect':
+          metrics.typingDropped.inc();
+          clientLog.warn('typing flood, disconnecting');
+          socket.disconnect(true);
+          return;
+      }
+    });
+
+    // socket.io reports undecodable packets here (then closes the connection); without a listener the
+    // report would be an unhandled 'error' event.
+    socket.on('error', (err) => {
+      metrics.clientMessagesIgnored.inc({ reason: 'malformed' });
+      clientLog.info({ error: err.message }, 'malformed client packet, closing');
+    });
+
+    socket.on('disconnect', (reason, description) => {
+      const entry = sockets.get(socket.id);
+      if (entry === undefined) return;
+      sockets.delete(socket.id);
+      clearTimeout(entry.expiryTimer);
+      metrics.socketsConnected.dec();
+      const ignored = inputFault(reason, description);
+      if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
+      clientLog.debug({ reason, ignored }, 'socket disconnected');
+      const stopped = relay.socketGone(socket.id);
+      if (stopped && !closed) emitTyping(stopped);
+    });
+  }
+
+  return {
+    broadcast(event) {
+      const room = io.to(CHAT_ROOM);
+      room.emit('chat:event', event);
+      if (MESSAGE_EVENT_TYPES.includes(event.type)) room.emit('chatupdated', event);
+      else if (USER_EVENT_TYPES.includes(event.type)) room.emit('refreshChatUsers', event);
+      metrics.eventsForwarded.inc({ type: event.type });
+      if (event.type === 'MESSAGE_CREATED') {
+        const stopped = relay.userSent(canonicalSalesforceId(event.userId));
+        if (stopped) emitTyping(stopped);
+      }
+    },
+
+    resync(reason) {
+      io.to(CHAT_ROOM).emit('bridge:resync', { reason });
+    },
+
+    setUpstreamState(state) {
+      if (state === announcedState) return;
+      announcedState = state;
+      io.to(CHAT_ROOM).emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
+    },
+
+    socketCount() {
+      return sockets.size;
+    },
+
+    async close() {
+      closed = true;
+      if (typingTimer) clearTimeout(typingTimer.handle);
+      typingTimer = undefined;
+      for (const { socket, expiryTimer } of [...sockets.values()]) {
+        clearTimeout(expiryTimer);
+        socket.disconnect(true);
+      }
+      relay.clear();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Salesforce record ids as the gateway compares them.
+ *
+ * Why this exists: a browser token may carry an org or user id in its 15-character (case-sensitive)
+ * form or its 18-character (case-insensitive-safe) form, and the bridge may know the other form. Both
+ * name the same record: the 18-character form is the 15-character id plus a 3-character checksum of
+ * the case of its letters ("What Is the Difference Between the 15 and 18 Character Record ID",
+ * Salesforce Help). Comparing ids as plain strings would refuse legitimate users, so every comparison
+ * goes through {@link sameSalesforceId}.
+ */
+
+const ID_15 = /^[a-zA-Z0-9]{15}$/;
+const ID_18 = /^[a-zA-Z0-9]{18}$/;
+const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/**
+ * The 3-character suffix Salesforce appends to a 15-character id to make its 18-character form:
+ * for each 5-character chunk, a bit per upper-case letter (first character = lowest bit), looked up in
+ * `A–Z0–5`.
+ * @param id15 a 15-character id (not checked here)
+ */
+function checksumOf(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk += 1) {
+    let bits = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const ch = id15.charCodeAt(chunk * 5 + i);
+      if (ch >= 65 && ch <= 90) bits |= 1 << i;
+    }
+    suffix += CHECKSUM_ALPHABET[bits];
+  }
+  return suffix;
+}
+
+/**
+ * Whether `id` is a well-formed Salesforce id: 15 alphanumerics, or 18 whose last 3 characters are
+ * the checksum of the first 15 (compared case-insensitively, as Salesforce accepts either case).
+ */
+export function isSalesforceId(id: unknown): id is string {
+  if (typeof id !== 'string') return false;
+  if (ID_15.test(id)) return true;
+  if (!ID_18.test(id)) return false;
+  return id.slice(15).toUpperCase() === checksumOf(id.slice(0, 15));
+}
+
+/**
+ * The case-sensitive 15-character form of a well-formed id (the key to compare and group by);
+ * anything else is returned unchanged, so unusual test ids still group consistently.
+ */
+export function canonicalSalesforceId(id: string): string {
+  return isSalesforceId(id) ? id.slice(0, 15) : id;
+}
+
+/**
+ * Whether two ids name the same record: both well-formed ({@link isSalesforceId}) and equal in their
+ * first 15 characters, case-sensitively. A malformed id never matches anything.
+ */
+export function sameSalesforceId(a: string, b: string): boolean {
+  return isSalesforceId(a) && isSalesforceId(b) && a.slice(0, 15) === b.slice(0, 15);
+}

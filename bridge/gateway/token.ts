@@ -1,0 +1,248 @@
+/**
+ * Verification of the browser token carried in the socket.io handshake (`auth.token`).
+ *
+ * Why this exists: the bridge has no session of its own. A browser proves who it is with a short-lived
+ * JWT that Salesforce issued (Apex `ChatController.getBridgeConnection()`, or the dev org), signed
+ * either with a shared secret (HS256, `Crypto.generateMac('hmacSHA256', …)`) or with an org
+ * certificate's private key (RS256, `Auth.JWS`). This module turns such a token into the
+ * {@link SocketData} the gateway trusts, or refuses it with one machine-readable
+ * {@link TokenRefusal} and a plain-words message that is safe to show to the browser. Library error
+ * text stays in `cause`, for the log only.
+ */
+import { createPublicKey } from 'node:crypto';
+import { importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { MAX_TOKEN_LIFETIME_MS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
+import { isSalesforceId, sameSalesforceId } from './salesforce-id.js';
+
+/** Why a token was refused (`err.data.reason` on the browser's `connect_error`, metric label). */
+export type TokenRefusal =
+  | 'missing'
+  | 'malformed'
+  | 'bad-signature'
+  | 'wrong-audience'
+  | 'expired'
+  | 'no-expiry'
+  | 'lifetime-too-long'
+  | 'wrong-org'
+  | 'missing-claims';
+
+/** The message a browser sees for each {@link TokenRefusal}: plain words, no library text. */
+export const TOKEN_REFUSAL_MESSAGES: Readonly<Record<TokenRefusal, string>> = {
+  missing: 'token missing',
+  malformed: 'token malformed',
+  'bad-signature': 'token signature invalid',
+  'wrong-audience': 'token audience invalid',
+  expired: 'token expired',
+  'no-expiry': 'token has no expiry',
+  'lifetime-too-long': 'token lifetime too long',
+  'wrong-org': 'token for another org',
+  'missing-claims': 'token claims missing',
+};
+
+/**
+ * A token was refused. `message` is {@link TOKEN_REFUSAL_MESSAGES}[reason] (safe for clients);
+ * `detail` and `cause` say more, for the log only.
+ */
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+  /** Machine-readable reason. */
+  readonly reason: TokenRefusal;
+  /** What exactly was wrong, for operators (never sent to clients). */
+  readonly detail: string | undefined;
+
+  constructor(reason: TokenRefusal, options: { detail?: string; cause?: unknown } = {}) {
+    super(TOKEN_REFUSAL_MESSAGES[reason], { cause: options.cause });
+    this.reason = reason;
+    this.detail = options.detail;
+  }
+}
+
+/** Options of {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  /** HS256 shared secret (`CHAT_TOKEN_SECRET`), used as its UTF-8 bytes. */
+  secret?: string;
+  /**
+   * RS256 verification key: an SPKI PEM public key (`-----BEGIN PUBLIC KEY-----`) or a PEM X.509
+   * certificate (`-----BEGIN CERTIFICATE-----`, as downloaded from the org's Certificate and Key
+   * Management). RSA, at least 2048 bits. Literal `\n` sequences (as env vars often hold) are read as
+   * newlines.
+   */
+  publicKeyPem?: string;
+  /** Required `aud` (`CHAT_TOKEN_AUDIENCE`). */
+  audience: string;
+  /**
+   * The org the bridge is logged into, or `undefined` while it is not (then every token is refused
+   * as `wrong-org`). 15- and 18-character forms of one id are equal.
+   */
+  orgId: () => string | undefined;
+  /** Longest accepted distance from now to `exp`, ms. Default {@link MAX_TOKEN_LIFETIME_MS}. */
+  maxLifetimeMs?: number;
+  /** Clock skew allowed on `exp`/`nbf` and on the lifetime bound, ms. Default 5 000. */
+  clockToleranceMs?: number;
+  /** Current time, ms since the epoch (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Longest token string looked at; anything longer is `malformed` without parsing. */
+const MAX_TOKEN_CHARS = 8_192;
+
+type Algorithm = 'HS256' | 'RS256';
+
+/**
+ * Checks the RS256 key material up front, so a wrong `publicKeyPem` stops the process at start-up
+ * rather than refusing every browser later.
+ * @throws Error naming what is wrong (not PEM, a private key, not RSA, under 2048 bits)
+ */
+function checkPublicKeyPem(pem: string): void {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new Error('publicKeyPem holds a private key: give the public key or the certificate');
+  }
+  let details;
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') {
+      throw new Error(`publicKeyPem is a ${key.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs RSA`);
+    }
+    details = key.asymmetricKeyDetails;
+  } catch (cause) {
+    if (cause instanceof Error && cause.message.startsWith('publicKeyPem')) throw cause;
+    throw new Error('publicKeyPem is not a PEM public key or X.509 certificate', { cause });
+  }
+  if ((details?.modulusLength ?? 0) < 2048) {
+    throw new Error(`publicKeyPem is a ${details?.modulusLength ?? '?'}-bit RSA key; RS256 needs 2048 or more`);
+  }
+}
+
+/** Imports the RS256 key with jose: certificates through `importX509`, public keys through `importSPKI`. */
+async function importRsaKey(pem: string): Promise<CryptoKey> {
+  if (pem.includes('-----BEGIN CERTIFICATE-----')) return importX509(pem, 'RS256');
+  // PKCS#1 (`BEGIN RSA PUBLIC KEY`) is normalised to SPKI by node:crypto first.
+  const spki = pem.includes('-----BEGIN PUBLIC KEY-----')
+    ? pem
+    : createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+  return importSPKI(spki, 'RS256');
+}
+
+/** Maps a jose verification error to a refusal; `undefined` if it is not one of jose's. */
+function refusalForJoseError(err: unknown): TokenRefusal | undefined {
+  if (err instanceof TypeError) return 'malformed'; // jose's type checks of header/claims values
+  if (!(err instanceof Error) || !('code' in err)) return undefined;
+  switch (err.code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const claim = (err as Error & { claim?: string }).claim;
+      if (claim === 'aud') return 'wrong-audience';
+      if (claim === 'exp') return 'no-expiry'; // present but not a number
+      return 'malformed'; // nbf in the future, iat not a number, …
+    }
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'bad-signature';
+    case 'ERR_JWS_INVALID':
+    case 'ERR_JWT_INVALID':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return 'malformed';
+    default:
+      return undefined;
+  }
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/**
+ * Creates the function that verifies one browser token.
+ *
+ * Checks, in order: present and a string; compact JWS with `alg` HS256 (only with `secret`) or RS256
+ * (only with `publicKeyPem`) — each algorithm only ever with its own key, so an HS256 token "signed"
+ * with the public key is refused; signature; `aud`; `exp` present, not past, at most `maxLifetimeMs`
+ * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `org` is the
+ * bridge's org (15/18-character forms equal, 18-character checksum validated).
+ *
+ * @returns `verify(token)`: resolves to {@link SocketData} (`expiresAt` = `exp` in ms), rejects with
+ *   {@link TokenError}. Any other rejection is a bug or a key problem, not the client's fault.
+ * @throws Error at creation if neither `secret` nor `publicKeyPem` is given, the secret is empty, or
+ *   the PEM is unusable ({@link checkPublicKeyPem}).
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): (token: unknown) => Promise<SocketData> {
+  const { audience, orgId } = options;
+  const now = options.now ?? Date.now;
+  const maxLifetimeMs = options.maxLifetimeMs ?? MAX_TOKEN_LIFETIME_MS;
+  const toleranceMs = options.clockToleranceMs ?? 5_000;
+  if (options.secret === undefined && options.publicKeyPem === undefined) {
+    throw new Error('token verifier needs a secret (HS256) or a publicKeyPem (RS256), or both');
+  }
+  if (options.secret !== undefined && options.secret === '') {
+    throw new Error('token verifier secret is empty');
+  }
+  if (!nonEmptyString(audience)) throw new Error('token verifier audience is empty');
+
+  const keys = new Map<Algorithm, Promise<Uint8Array | CryptoKey>>();
+  if (options.secret !== undefined) {
+    keys.set('HS256', Promise.resolve(new TextEncoder().encode(options.secret)));
+  }
+  if (options.publicKeyPem !== undefined) {
+    const pem = options.publicKeyPem.replace(/\\n/g, '\n').trim();
+    checkPublicKeyPem(pem);
+    // A plain Error (no jose `code`), so a failed import is reported as the bridge's fault, not the token's.
+    const imported = importRsaKey(pem).catch((cause: unknown) => {
+      throw new Error('RS256 key import failed', { cause });
+    });
+    imported.catch(() => undefined); // surfaced on first use; avoids an unhandled rejection meanwhile
+    keys.set('RS256', imported);
+  }
+  const algorithms = [...keys.keys()];
+
+  /** jose calls this after it has checked `alg` against `algorithms`: each alg gets only its key. */
+  const keyFor = (header: { alg?: string }): Promise<Uint8Array | CryptoKey> => {
+    const key = keys.get(header.alg as Algorithm);
+    if (key === undefined) throw new TokenError('bad-signature', { detail: `alg ${String(header.alg)} not configured` });
+    return key;
+  };
+
+  return async function verifyToken(token: unknown): Promise<SocketData> {
+    if (token === undefined || token === null || token === '') throw new TokenError('missing');
+    if (typeof token !== 'string') throw new TokenError('malformed', { detail: `token is a ${typeof token}` });
+    if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', { detail: `token is ${token.length} chars` });
+
+    const current = now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keyFor, {
+        algorithms,
+        audience,
+        clockTolerance: toleranceMs / 1000,
+        currentDate: new Date(current),
+      }));
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      const reason = refusalForJoseError(err);
+      if (reason === undefined) throw new Error('token verification failed unexpectedly', { cause: err });
+      throw new TokenError(reason, { detail: err instanceof Error ? err.message : undefined, cause: err });
+    }
+
+    const claims = payload as Partial<Record<keyof BridgeTokenClaims, unknown>>;
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new TokenError('no-expiry');
+    const expiresAt = claims.exp * 1000;
+    if (expiresAt - current > maxLifetimeMs + toleranceMs) {
+      throw new TokenError('lifetime-too-long', {
+        detail: `exp is ${Math.round((expiresAt - current) / 1000)} s ahead, at most ${maxLifetimeMs / 1000} s allowed`,
+      });
+    }
+    const { sub, name, org } = claims;
+    if (!nonEmptyString(sub) || !nonEmptyString(name) || !nonEmptyString(org)) {
+      const missing = (['sub', 'name', 'org'] as const).filter((c) => !nonEmptyString(claims[c]));
+      throw new TokenError('missing-claims', { detail: `missing or empty: ${missing.join(', ')}` });
+    }
+    const bridgeOrg = orgId();
+    if (bridgeOrg === undefined) {
+      throw new TokenError('wrong-org', { detail: 'the bridge does not know its org id yet' });
+    }
+    if (!isSalesforceId(org)) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
+    if (!sameSalesforceId(org, bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
+
+    return { userId: sub, name, orgId: org, expiresAt };
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The bridge's own HTTP endpoints: liveness, readiness and Prometheus metrics. Kept apart from the
+ * socket gateway so load balancers and monitors (Heroku, Kubernetes) can probe without a token.
+ */
+import express, { type Express } from 'express';
+import type { UpstreamState } from '../events/contract.js';
+import type { BridgeMetrics } from './metrics.js';
+
+/** What `/readyz` reports. */
+export interface Readiness {
+  upstream: UpstreamState;
+  /** Last processed replay id, or null before the first event. */
+  lastReplayId: number | null;
+  /** Sockets connected now. */
+  sockets: number;
+}
+
+/**
+ * Builds the express app with:
+ * - `GET /healthz` → 200 `{ status: 'ok' }` while the process runs;
+ * - `GET /readyz` → 200 while the upstream subscription is live (`connected`), else 503; body
+ *   {@link Readiness};
+ * - `GET /metrics` → Prometheus text format.
+ */
+export function createHttpApp(deps: { readiness: () => Readiness; metrics: BridgeMetrics }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const readiness = deps.readiness();
+    res.status(readiness.upstream === 'connected' ? 200 : 503).json(readiness);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return app;
+}

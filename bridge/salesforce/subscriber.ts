@@ -1,0 +1,324 @@
+/**
+ * The one CometD subscription to the chat event channel (jsforce's streaming client, i.e. faye,
+ * long-polling `<instance>/cometd/<version>`), kept alive across every failure the Streaming API
+ * documents ("Handling Streaming API Errors", "Clients and Timeouts", "Message Durability"):
+ *
+ * | what the server says                              | what the subscriber does                     |
+ * |---------------------------------------------------|----------------------------------------------|
+ * | `401::Authentication invalid`, `403::Handshake denied` (401 reason) | log in again, new client, resubscribe |
+ * | `403::Unknown client`                             | new client (handshake), resubscribe          |
+ * | `400::The replayId {N} you provided was invalid…` | resubscribe with -2, skip seen EventUuids, `bridge:resync` |
+ * | no `/meta/connect` answer within advised timeout + margin | watchdog: new client, resubscribe    |
+ * | limits, `503::Server is too busy`, refused TCP    | capped exponential back-off with jitter      |
+ *
+ * Every resubscribe asks for the last *processed* replay id (from the replay store), keyed by exactly
+ * the subscribed channel. A failed client is retired before the next is built, and messages from a
+ * retired client are ignored, so there is exactly one live subscription per process.
+ */
+import type { BayeuxMessage, Client, Extension, Subscription } from 'faye';
+import type { Logger } from 'pino';
+import type { ResyncReason, UpstreamState } from '../events/contract.js';
+import { eventIdentity, type EventIdentity } from '../events/mapping.js';
+import type { BridgeMetrics } from '../http/metrics.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { SalesforceSession } from './login.js';
+import type { ReplayStore } from './replay-store.js';
+import { createSeenEvents } from './seen-events.js';
+
+/** Replay id meaning "only events published after the subscribe". */
+export const REPLAY_NEW = -1;
+/** Replay id meaning "every event still retained (72 h)". */
+export const REPLAY_ALL_RETAINED = -2;
+
+/** The Streaming API's advised `/meta/connect` timeout until the server advises otherwise, ms. */
+const DEFAULT_ADVISED_TIMEOUT_MS = 110_000;
+
+/** What the subscriber needs; every part is passed in (no globals). */
+export interface SubscriberOptions {
+  /** Channel, e.g. `/event/Chat_Event__e`. */
+  channel: string;
+  /** Logs in (again); called at start and after `401::Authentication invalid`. */
+  login: () => Promise<SalesforceSession>;
+  replayStore: ReplayStore;
+  /**
+   * Receives every event not seen before in this process, synchronously; when it returns, the event
+   * counts as processed (its replay id is stored). Exceptions are logged; the event still counts.
+   */
+  onEvent: (data: unknown, identity: EventIdentity) => void;
+  /** Continuity could not be guaranteed (the stored replay id had expired). */
+  onResync: (reason: ResyncReason) => void;
+  /** Upstream state changed. */
+  onStateChange: (state: UpstreamState) => void;
+  logger: Logger;
+  metrics: BridgeMetrics;
+  /** Back-off bounds for limits and outages; default 1 s … 5 min. */
+  backoff?: BackoffPolicy;
+  /** Extra time beyond the advised timeout before the watchdog rebuilds the client, ms; default 15 s. */
+  watchdogMarginMs?: number;
+  random?: () => number;
+}
+
+/** Handle on the running subscription. */
+export interface Subscriber {
+  /** Logs in and subscribes; failures are retried in the background (never rejects). */
+  start(): void;
+  /** Disconnects from CometD and flushes the replay store. */
+  stop(): Promise<void>;
+  state(): UpstreamState;
+  /** Last processed replay id (stored), or undefined before the first event. */
+  lastReplayId(): number | undefined;
+  /** The current session, once logged in (org id for token checks). */
+  session(): SalesforceSession | undefined;
+}
+
+/** What to do about a failure. */
+interface Recovery {
+  /** Short name for logs and the reconnect metric. */
+  cause: string;
+  /** Log in again before the next client (the session is no longer valid). */
+  reauth?: boolean;
+  /** Subscribe with -2 next time (the stored replay id expired). */
+  replayAll?: boolean;
+  /** First retry without delay (the fault is cured by the retry itself: new token, new client id). */
+  immediate?: boolean;
+}
+
+/** One faye client and what the subscriber knows about it. */
+interface Attempt {
+  client: Client;
+  subscription?: Subscription;
+  /** When the server last answered anything, ms since the epoch. */
+  lastAnswerAt: number;
+  advisedTimeoutMs: number;
+  subscribed: boolean;
+}
+
+// Error strings from "Streaming API Error Codes" / "Handling Streaming API Errors".
+const INVALID_REPLAY_ID = /^400::The replayId \{?-?\d+\}? you provided was invalid/;
+const AUTH_INVALID = /^401::/;
+const UNKNOWN_CLIENT = /^403::Unknown client/;
+
+/**
+ * Creates the subscriber; nothing happens until {@link Subscriber.start}.
+ */
+export function createSubscriber(options: SubscriberOptions): Subscriber {
+  const { channel, replayStore, logger, metrics } = options;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const margin = options.watchdogMarginMs ?? 15_000;
+  const seen = createSeenEvents();
+
+  let stopped = false;
+  let current: Attempt | undefined;
+  let session: SalesforceSession | undefined;
+  let state: UpstreamState = 'reconnecting';
+  let failures = 0;
+  let reauth = false;
+  let replayAll = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+
+  const setState = (next: UpstreamState) => {
+    if (next === state) return;
+    state = next;
+    logger.info({ upstream: next }, 'upstream: state changed');
+    options.onStateChange(next);
+  };
+
+  const replayFrom = () => (replayAll ? REPLAY_ALL_RETAINED : (replayStore.current() ?? REPLAY_NEW));
+
+  async function connect(): Promise<void> {
+    retryTimer = undefined;
+    if (stopped) return;
+    if (!session || reauth) {
+      try {
+        session = await options.login();
+        reauth = false;
+        logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
+      } catch (err) {
+        logger.error({ err }, 'upstream: login failed');
+        scheduleRetry({ cause: 'login', reauth: true });
+        return;
+      }
+      if (stopped) return;
+    }
+    const attempt: Attempt = {
+      client: undefined as unknown as Client,
+      lastAnswerAt: Date.now(),
+      advisedTimeoutMs: DEFAULT_ADVISED_TIMEOUT_MS,
+      subscribed: false,
+    };
+    // jsforce sets `Authorization: OAuth <token>` once, here: a new token needs a new client.
+    attempt.client = session.connection.streaming.createClient([replayExtension(), monitor(attempt)]);
+    attempt.client.on('transport:down', () => fail(attempt, { cause: 'transport-down' }));
+    current = attempt;
+    const from = replayFrom();
+    logger.info({ channel, replayId: from }, 'upstream: subscribing');
+    attempt.subscription = attempt.client.subscribe(channel, (data: unknown) => {
+      if (current === attempt) receive(data);
+    });
+    // A refused subscribe is handled by the monitor extension, which sees the error text.
+    attempt.subscription.then(
+      () => subscribed(attempt, from),
+      () => undefined,
+    );
+  }
+
+  /** Outgoing: every `/meta/subscribe` carries the replay id keyed by exactly the channel. */
+  function replayExtension(): Extension {
+    return {
+      outgoing(message, callback) {
+        if (message.channel === '/meta/subscribe' && message.subscription === channel) {
+          const replay = { ...((message.ext?.replay as object) ?? {}), [channel]: replayFrom() };
+          message.ext = { ...message.ext, replay };
+        }
+        callback(message);
+      },
+    };
+  }
+
+  /** Incoming: watches every answer; turns the documented errors into a recovery of our own. */
+  function monitor(attempt: Attempt): Extension {
+    return {
+      incoming(message, callback) {
+        if (current === attempt) {
+          attempt.lastAnswerAt = Date.now();
+          if (typeof message.advice?.timeout === 'number') attempt.advisedTimeoutMs = message.advice.timeout;
+          if (message.channel === '/meta/connect' && message.successful && attempt.subscribed) failures = 0;
+          if (message.channel.startsWith('/meta/') && message.successful === false) {
+            const recovery = classify(message);
+            // Keep faye from acting on its own (a `retry` advice with interval 0 is a hot loop; a
+            // `none` advice is a silent stop): this subscriber decides.
+            message.advice = { ...message.advice, reconnect: 'none' };
+            fail(attempt, recovery, message.error);
+          }
+        }
+        callback(message);
+      },
+    };
+  }
+
+  function classify(message: BayeuxMessage): Recovery {
+    const error = String(message.error ?? '');
+    const sfdc = message.ext?.sfdc as { failureReason?: string } | undefined;
+    if (message.channel === '/meta/subscribe' && INVALID_REPLAY_ID.test(error)) {
+      return { cause: 'replay-id-invalid', replayAll: true, immediate: true };
+    }
+    if (AUTH_INVALID.test(error) || AUTH_INVALID.test(sfdc?.failureReason ?? '')) {
+      return { cause: 'auth', reauth: true, immediate: true };
+    }
+    if (UNKNOWN_CLIENT.test(error)) return { cause: 'unknown-client', immediate: true };
+    return { cause: 'server-error' };
+  }
+
+  function subscribed(attempt: Attempt, from: number) {
+    if (current !== attempt) return;
+    attempt.subscribed = true;
+    logger.info({ channel, replayId: from }, 'upstream: subscribed');
+    setState('connected');
+    if (from === REPLAY_ALL_RETAINED && replayAll) {
+      replayAll = false;
+      options.onResync('replay-id-expired');
+    }
+  }
+
+  function receive(data: unknown) {
+    const identity = eventIdentity(data);
+    if (!identity) {
+      metrics.eventsRejected.inc({ reason: 'malformed' });
+      logger.warn({ data: preview(data) }, 'upstream: message without replayId/EventUuid dropped');
+      return;
+    }
+    if (seen.has(identity.eventUuid)) {
+      metrics.eventsRejected.inc({ reason: 'duplicate' });
+      logger.debug(identity, 'upstream: already processed; skipped');
+      return;
+    }
+    try {
+      options.onEvent(data, identity);
+    } catch (err) {
+      logger.error({ err, ...identity }, 'upstream: event handler failed');
+    }
+    seen.add(identity.eventUuid);
+    replayStore.record(identity.replayId);
+  }
+
+  function fail(attempt: Attempt, recovery: Recovery, error?: string) {
+    if (current !== attempt || stopped) return;
+    logger.warn({ cause: recovery.cause, error }, 'upstream: subscription lost; rebuilding the client');
+    metrics.upstreamReconnects.inc({ cause: recovery.cause });
+    current = undefined;
+    retire(attempt.client);
+    scheduleRetry(recovery);
+  }
+
+  function scheduleRetry(recovery: Recovery) {
+    if (stopped) return;
+    reauth ||= Boolean(recovery.reauth);
+    replayAll ||= Boolean(recovery.replayAll);
+    const delay = recovery.immediate && failures === 0 ? 0 : backoffDelay(failures, backoff, options.random);
+    failures += 1;
+    setState(failures > 2 || !recovery.immediate ? 'degraded' : 'reconnecting');
+    logger.info({ delayMs: delay, attempt: failures }, 'upstream: reconnect scheduled');
+    retryTimer = setTimeout(() => void connect(), delay);
+  }
+
+  function checkWatchdog() {
+    const attempt = current;
+    if (!attempt) return;
+    const silentMs = Date.now() - attempt.lastAnswerAt;
+    if (silentMs > attempt.advisedTimeoutMs + margin) {
+      fail(attempt, { cause: 'watchdog', immediate: true }, `no answer for ${silentMs} ms`);
+    }
+  }
+
+  return {
+    start() {
+      if (watchdog || stopped) return;
+      watchdog = setInterval(checkWatchdog, Math.max(100, Math.min(5_000, margin / 2)));
+      watchdog.unref();
+      void connect();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(watchdog);
+      clearTimeout(retryTimer);
+      if (current) retire(current.client);
+      current = undefined;
+      await replayStore.flush();
+    },
+    state: () => state,
+    lastReplayId: () => replayStore.current(),
+    session: () => session,
+  };
+}
+
+/** faye internals the retirement needs (jsforce itself reaches into `_dispatcher` the same way). */
+interface FayeInternals {
+  _advice: { reconnect: string };
+  _dispatcher: { close(): void };
+}
+
+/**
+ * Stops a faye client for good: no further handshake, connect or retry can leave it. faye's own
+ * `disconnect()` does nothing unless the client is connected, and pending retries would otherwise
+ * keep a stale client (and its subscription) alive next to the new one.
+ */
+function retire(client: Client) {
+  const internals = client as unknown as FayeInternals;
+  internals._advice.reconnect = 'none';
+  try {
+    client.disconnect();
+  } catch {
+    // a client that never connected has nothing to disconnect
+  }
+  // Let the /meta/disconnect leave, then drop the transport so no retry timer can send again.
+  setImmediate(() => internals._dispatcher.close());
+}
+
+function preview(data: unknown): string {
+  try {
+    return JSON.stringify(data)?.slice(0, 500) ?? String(data);
+  } catch {
+    return '[unserialisable]';
+  }
+}
