@@ -1,0 +1,504 @@
+/**
+ * Socket side of the websocketChat component, without a template so it can be tested with a fake
+ * socket and reused unchanged by the LWC OSS local preview.
+ *
+ * What it does, and why:
+ * - Connects to the sf-chat-bridge with socket.io, sending the Apex-signed token as `auth.token`
+ *   (read fresh at every handshake), and refreshes that token before it expires and whenever the
+ *   bridge refuses a handshake because the token expired.
+ * - Turns `chat:event`, `bridge:resync` and every (re)connect into ONE refresh request per burst
+ *   (coalescing): the component reloads history/users through Apex, never from socket payloads.
+ * - Relays typing: emits `typing:start` (throttled) and `typing:stop` (on send, blur or idle), and
+ *   keeps the list of OTHER users typing from `typing` notices.
+ * - Reports connection state (connecting / connected / reconnecting / offline) plus the bridge's
+ *   upstream state (`bridge:status`).
+ * It never emits anything but `typing:start` / `typing:stop`: refreshes are announced by Salesforce
+ * (Chat_Event__e), not by browsers. Event names: bridge/events/contract.ts (test/contract.test.ts
+ * checks that they match).
+ */
+
+/** Events the bridge sends that this module listens to (see ServerToClientEvents in the contract). */
+export const SERVER_EVENTS = Object.freeze({
+    CHAT_EVENT: 'chat:event',
+    TYPING: 'typing',
+    RESYNC: 'bridge:resync',
+    STATUS: 'bridge:status'
+});
+
+/** The only events this module emits (ClientToServerEvents in the contract). */
+export const CLIENT_EVENTS = Object.freeze({
+    TYPING_START: 'typing:start',
+    TYPING_STOP: 'typing:stop'
+});
+
+/** Connection states shown to the user. */
+export const ConnectionState = Object.freeze({
+    CONNECTING: 'connecting',
+    CONNECTED: 'connected',
+    RECONNECTING: 'reconnecting',
+    OFFLINE: 'offline'
+});
+
+/** Timing defaults, milliseconds. */
+export const DEFAULT_TIMING = Object.freeze({
+    /** Window in which refresh requests are merged into one. */
+    refreshDelayMs: 300,
+    /** A new `typing:start` at most this often while the user keeps typing. */
+    typingThrottleMs: 2000,
+    /** `typing:stop` after this long without a keystroke. */
+    typingIdleMs: 3000,
+    /** Forget another user's typing after this long without news (the bridge's TYPING_EXPIRY_MS). */
+    typingExpiryMs: 6000,
+    /** Fetch a new token this long before the current one expires. */
+    tokenRefreshMarginMs: 60000,
+    /** Never schedule a token refresh sooner than this. */
+    minTokenRefreshDelayMs: 5000,
+    /** Retry a failed token refresh after this long. */
+    tokenRetryDelayMs: 30000,
+    /** Give up reconnecting with fresh tokens after this many refused handshakes in a row. */
+    maxTokenReconnects: 3
+});
+
+const BOTH = Object.freeze({ messages: true, users: true });
+
+/**
+ * Finds the socket.io `io` function after loadScript. Under Lightning Web Security the library's
+ * top-level `this` is not `window`; its UMD wrapper assigns `io` to `globalThis`, which is the
+ * sandboxed window there; under LWC OSS it is the real window. Looks in every place it can be.
+ * @param {...object} scopes Extra places to look first (e.g. `window`).
+ * @returns {Function} `io`.
+ * @throws {Error} When the static resource did not define `io`.
+ */
+export function resolveIo(...scopes) {
+    const candidates = [...scopes];
+    if (typeof window !== 'undefined') {
+        candidates.push(window);
+    }
+    if (typeof globalThis !== 'undefined') {
+        candidates.push(globalThis);
+    }
+    const scope = candidates.find((candidate) => candidate && typeof candidate.io === 'function');
+    if (!scope) {
+        throw new Error('The socket.io client did not load (static resource socketiojs).');
+    }
+    return scope.io;
+}
+
+/**
+ * Reads `exp` of a JWT without verifying it (the bridge verifies; we only schedule a refresh).
+ * @param {string} token Compact JWT.
+ * @returns {number|null} Expiry in ms since the epoch, or null when unreadable.
+ */
+export function tokenExpiresAt(token) {
+    try {
+        const payload = String(token).split('.')[1];
+        const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+        const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+        const claims = JSON.parse(atob(padded));
+        return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+    } catch (e) {
+        return null;
+    }
+}
+
+/**
+ * Says who is typing, in the words the component shows.
+ * @param {string[]} names Display names of other users typing, in the order they started.
+ * @returns {string} '', 'Ana is typing…', 'Ana and Ben are typing…' or '3 people are typing…'.
+ */
+export function describeTypers(names) {
+    const list = (names || []).filter((name) => name);
+    if (list.length === 0) {
+        return '';
+    }
+    if (list.length === 1) {
+        return `${list[0]} is typing…`;
+    }
+    if (list.length === 2) {
+        return `${list[0]} and ${list[1]} are typing…`;
+    }
+    return `${list.length} people are typing…`;
+}
+
+/**
+ * What a `chat:event` asks to reload: MESSAGE_* → history, USER_* → users, anything else → both.
+ * @param {{type?: string}} event The forwarded Chat_Event__e.
+ * @returns {{messages: boolean, users: boolean}} Refresh scope.
+ */
+export function scopeForEvent(event) {
+    const type = event && typeof event.type === 'string' ? event.type : '';
+    if (type.startsWith('MESSAGE_')) {
+        return { messages: true, users: false };
+    }
+    if (type.startsWith('USER_')) {
+        return { messages: false, users: true };
+    }
+    return { ...BOTH };
+}
+
+/**
+ * Same Salesforce user? Compares the case-sensitive 15-character form of two ids.
+ * @param {string} a Id (15 or 18 characters).
+ * @param {string} b Id (15 or 18 characters).
+ * @returns {boolean} true when both name the same user.
+ */
+export function sameUserId(a, b) {
+    return !!a && !!b && String(a).slice(0, 15) === String(b).slice(0, 15);
+}
+
+/**
+ * Did the bridge refuse the handshake because the token expired?
+ * @param {Error & {data?: object}} error socket.io connect_error.
+ * @returns {boolean} true for an expired-token refusal.
+ */
+export function isExpiredTokenError(error) {
+    if (!error) {
+        return false;
+    }
+    const data = error.data || {};
+    const text = [error.message, data.message, data.reason, data.code].filter((v) => typeof v === 'string').join(' ');
+    return /expired|"exp"|exp claim/i.test(text);
+}
+
+/**
+ * One chat connection to the bridge. See the module comment for what it does.
+ */
+export class ChatSocket {
+    /**
+     * @param {object} options
+     * @param {Function} options.io socket.io's `io(url, options)`.
+     * @param {() => Promise<{url: string, token: string}>} options.getConnection Apex getBridgeConnection.
+     * @param {string} options.currentUserId The running user's id (never shown as typing).
+     * @param {(scope: {messages: boolean, users: boolean}) => Promise<void>} options.onRefresh Reloads through Apex.
+     * @param {(status: {state: string, upstream: string|null}) => void} [options.onStatus]
+     * @param {(names: string[]) => void} [options.onTyping] Other users typing, by name.
+     * @param {(error: *) => void} [options.onError] The component's single error path.
+     * @param {object} [options.timing] Overrides of DEFAULT_TIMING.
+     */
+    constructor(options) {
+        this.io = options.io;
+        this.getConnection = options.getConnection;
+        this.currentUserId = options.currentUserId;
+        this.onRefresh = options.onRefresh;
+        this.onStatus = options.onStatus || (() => {});
+        this.onTyping = options.onTyping || (() => {});
+        this.onError = options.onError || (() => {});
+        this.timing = { ...DEFAULT_TIMING, ...(options.timing || {}) };
+
+        this.socket = null;
+        this.url = null;
+        this.token = null;
+        this.state = null;
+        this.upstream = null;
+        this.stopped = false;
+        this.tokenReconnects = 0;
+
+        this.refreshTimer = null;
+        this.refreshing = false;
+        this.pendingScope = null;
+        this.tokenTimer = null;
+
+        this.typingActive = false;
+        this.lastTypingStartAt = 0;
+        this.typingIdleTimer = null;
+        this.typers = new Map();
+
+        this.managerHandlers = {
+            reconnect_attempt: () => this.setState(ConnectionState.RECONNECTING),
+            reconnect_failed: () => {
+                this.setState(ConnectionState.OFFLINE);
+                this.onError(new Error('Could not reconnect to the chat server.'));
+            }
+        };
+    }
+
+    /** True while the socket is connected. */
+    get connected() {
+        return !!(this.socket && this.socket.connected);
+    }
+
+    /**
+     * Fetches `{ url, token }` from Apex and connects.
+     * @returns {Promise<void>} Resolves once the socket is created (not necessarily connected).
+     */
+    async start() {
+        this.stopped = false;
+        this.setState(ConnectionState.CONNECTING);
+        try {
+            await this.fetchConnection();
+        } catch (error) {
+            this.setState(ConnectionState.OFFLINE);
+            this.onError(error);
+            return;
+        }
+        if (this.stopped) {
+            return;
+        }
+        const io = this.io;
+        this.socket = io(this.url, {
+            // A function, so every handshake (including automatic reconnects) sends the newest token.
+            auth: (callback) => callback({ token: this.token }),
+            transports: ['websocket', 'polling']
+        });
+        this.bind(this.socket);
+    }
+
+    /**
+     * Closes the socket and cancels every timer. Safe to call more than once, and before start()
+     * has finished.
+     */
+    stop() {
+        this.stopped = true;
+        this.stopTyping();
+        this.clearTimer('refreshTimer');
+        this.clearTimer('tokenTimer');
+        this.clearTimer('typingIdleTimer');
+        this.typers.forEach((typer) => clearTimeout(typer.timer));
+        this.typers.clear();
+        this.pendingScope = null;
+        if (this.socket) {
+            const socket = this.socket;
+            if (socket.io && typeof socket.io.off === 'function') {
+                Object.keys(this.managerHandlers).forEach((name) => socket.io.off(name, this.managerHandlers[name]));
+            }
+            socket.off();
+            socket.disconnect();
+        }
+        this.setState(ConnectionState.OFFLINE);
+    }
+
+    /**
+     * Call on every change of the draft: emits `typing:start` at most once per throttle window and
+     * schedules `typing:stop` after the idle delay.
+     */
+    notifyTyping() {
+        if (!this.connected || this.stopped) {
+            return;
+        }
+        const now = Date.now();
+        if (!this.typingActive || now - this.lastTypingStartAt >= this.timing.typingThrottleMs) {
+            this.typingActive = true;
+            this.lastTypingStartAt = now;
+            this.socket.emit(CLIENT_EVENTS.TYPING_START);
+        }
+        this.clearTimer('typingIdleTimer');
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.typingIdleTimer = setTimeout(() => this.stopTyping(), this.timing.typingIdleMs);
+    }
+
+    /** Call on send, blur and when the draft is emptied: emits `typing:stop` if typing was announced. */
+    stopTyping() {
+        this.clearTimer('typingIdleTimer');
+        if (!this.typingActive) {
+            return;
+        }
+        this.typingActive = false;
+        if (this.connected) {
+            this.socket.emit(CLIENT_EVENTS.TYPING_STOP);
+        }
+    }
+
+    /**
+     * Asks for a refresh; requests within the coalescing window (and during a running refresh) are
+     * merged into one call of onRefresh with the union of their scopes.
+     * @param {{messages: boolean, users: boolean}} scope What to reload.
+     */
+    requestRefresh(scope) {
+        if (this.stopped) {
+            return;
+        }
+        const wanted = scope || BOTH;
+        this.pendingScope = {
+            messages: !!(this.pendingScope && this.pendingScope.messages) || !!wanted.messages,
+            users: !!(this.pendingScope && this.pendingScope.users) || !!wanted.users
+        };
+        if (this.refreshTimer || this.refreshing) {
+            return;
+        }
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.refreshTimer = setTimeout(() => this.flushRefresh(), this.timing.refreshDelayMs);
+    }
+
+    async flushRefresh() {
+        this.refreshTimer = null;
+        const scope = this.pendingScope;
+        this.pendingScope = null;
+        if (!scope || this.stopped) {
+            return;
+        }
+        this.refreshing = true;
+        try {
+            await this.onRefresh(scope);
+        } catch (error) {
+            this.onError(error);
+        } finally {
+            this.refreshing = false;
+            if (this.pendingScope && !this.stopped) {
+                // eslint-disable-next-line @lwc/lwc/no-async-operation
+                this.refreshTimer = setTimeout(() => this.flushRefresh(), this.timing.refreshDelayMs);
+            }
+        }
+    }
+
+    async fetchConnection() {
+        const connection = await this.getConnection();
+        if (!connection || !connection.url || !connection.token) {
+            throw new Error('The chat server connection is not configured.');
+        }
+        this.url = connection.url;
+        this.token = connection.token;
+        this.scheduleTokenRefresh();
+        return connection;
+    }
+
+    scheduleTokenRefresh() {
+        this.clearTimer('tokenTimer');
+        if (this.stopped) {
+            return;
+        }
+        const expiresAt = tokenExpiresAt(this.token);
+        if (expiresAt === null) {
+            return;
+        }
+        const delay = Math.max(
+            this.timing.minTokenRefreshDelayMs,
+            expiresAt - Date.now() - this.timing.tokenRefreshMarginMs
+        );
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.tokenTimer = setTimeout(() => this.refreshToken(), delay);
+    }
+
+    async refreshToken() {
+        this.tokenTimer = null;
+        if (this.stopped) {
+            return;
+        }
+        try {
+            await this.fetchConnection();
+        } catch (error) {
+            this.onError(error);
+            // eslint-disable-next-line @lwc/lwc/no-async-operation
+            this.tokenTimer = setTimeout(() => this.refreshToken(), this.timing.tokenRetryDelayMs);
+        }
+    }
+
+    async reconnectWithFreshToken() {
+        if (this.tokenReconnects >= this.timing.maxTokenReconnects) {
+            this.setState(ConnectionState.OFFLINE);
+            this.onError(new Error('The chat server keeps refusing the sign-in token.'));
+            return;
+        }
+        this.tokenReconnects += 1;
+        this.setState(ConnectionState.RECONNECTING);
+        try {
+            await this.fetchConnection();
+        } catch (error) {
+            this.setState(ConnectionState.OFFLINE);
+            this.onError(error);
+            return;
+        }
+        if (!this.stopped && this.socket) {
+            this.socket.connect();
+        }
+    }
+
+    bind(socket) {
+        socket.on('connect', () => {
+            this.tokenReconnects = 0;
+            this.setState(ConnectionState.CONNECTED);
+            this.requestRefresh(BOTH);
+        });
+        socket.on('disconnect', (reason) => {
+            this.typingActive = false;
+            this.clearTypers();
+            if (this.stopped) {
+                this.setState(ConnectionState.OFFLINE);
+            } else if (reason === 'io server disconnect') {
+                // The bridge closed us (e.g. the token expired): sign in again with a fresh token.
+                this.reconnectWithFreshToken();
+            } else {
+                this.setState(socket.active ? ConnectionState.RECONNECTING : ConnectionState.OFFLINE);
+            }
+        });
+        socket.on('connect_error', (error) => {
+            if (this.stopped) {
+                return;
+            }
+            if (isExpiredTokenError(error)) {
+                if (socket.active) {
+                    this.refreshToken();
+                } else {
+                    this.reconnectWithFreshToken();
+                }
+            } else if (socket.active) {
+                this.setState(ConnectionState.RECONNECTING);
+            } else {
+                this.setState(ConnectionState.OFFLINE);
+                this.onError(error);
+            }
+        });
+        socket.on(SERVER_EVENTS.CHAT_EVENT, (event) => this.requestRefresh(scopeForEvent(event)));
+        socket.on(SERVER_EVENTS.RESYNC, () => this.requestRefresh(BOTH));
+        socket.on(SERVER_EVENTS.STATUS, (status) => {
+            this.upstream = status && status.upstream ? status.upstream : null;
+            this.publishStatus();
+        });
+        socket.on(SERVER_EVENTS.TYPING, (notice) => this.handleTyping(notice));
+        if (socket.io && typeof socket.io.on === 'function') {
+            Object.keys(this.managerHandlers).forEach((name) => socket.io.on(name, this.managerHandlers[name]));
+        }
+    }
+
+    handleTyping(notice) {
+        if (!notice || !notice.userId || sameUserId(notice.userId, this.currentUserId)) {
+            return;
+        }
+        const key = String(notice.userId).slice(0, 15);
+        const previous = this.typers.get(key);
+        if (previous) {
+            clearTimeout(previous.timer);
+            this.typers.delete(key);
+        }
+        if (notice.isTyping) {
+            // eslint-disable-next-line @lwc/lwc/no-async-operation
+            const timer = setTimeout(() => {
+                this.typers.delete(key);
+                this.publishTypers();
+            }, this.timing.typingExpiryMs);
+            this.typers.set(key, { name: notice.name || 'Someone', timer });
+        }
+        this.publishTypers();
+    }
+
+    clearTypers() {
+        if (this.typers.size === 0) {
+            return;
+        }
+        this.typers.forEach((typer) => clearTimeout(typer.timer));
+        this.typers.clear();
+        this.publishTypers();
+    }
+
+    publishTypers() {
+        this.onTyping([...this.typers.values()].map((typer) => typer.name));
+    }
+
+    setState(state) {
+        if (this.state === state) {
+            return;
+        }
+        this.state = state;
+        this.publishStatus();
+    }
+
+    publishStatus() {
+        this.onStatus({ state: this.state, upstream: this.upstream });
+    }
+
+    clearTimer(name) {
+        if (this[name]) {
+            clearTimeout(this[name]);
+            this[name] = null;
+        }
+    }
+}

@@ -1,0 +1,502 @@
+/**
+ * websocketChat against a fake socket.io (force-app/test/jest-mocks/socketIo.js, driven through
+ * socketIoMock like ebikes' empApiMock) and mocked Apex: what a user sees and what the component
+ * sends. The component may only ever emit typing:start / typing:stop; refreshes come from Apex.
+ */
+import { createElement } from '@lwc/engine-dom';
+import WebsocketChat from 'c/websocketChat';
+import { loadScript } from 'lightning/platformResourceLoader';
+import { socketIoMock } from 'socketIoMock';
+import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
+import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
+import enterChat from '@salesforce/apex/ChatController.enterChat';
+import leaveChat from '@salesforce/apex/ChatController.leaveChat';
+import postMessage from '@salesforce/apex/ChatController.postMessage';
+import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
+
+const mockRecentMessages = require('./data/getRecentMessages.json');
+const mockActiveUsers = require('./data/getActiveUsers.json');
+const mockBridgeConnection = require('./data/getBridgeConnection.json');
+const mockPostMessage = require('./data/postMessage.json');
+
+jest.mock('@salesforce/apex/ChatController.getRecentMessages', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.getActiveUsers', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.enterChat', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.leaveChat', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.postMessage', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.getBridgeConnection', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/user/Id', () => ({ default: '005000000000001AAA' }), { virtual: true });
+jest.mock('@salesforce/resourceUrl/socketiojs', () => ({ default: '/resource/1700000000000/socketiojs' }), {
+    virtual: true
+});
+
+const CURRENT_USER_ID = '005000000000001AAA';
+const ALLOWED_EMITS = ['typing:start', 'typing:stop'];
+
+/** An unsigned JWT-shaped token whose exp is `secondsAhead` from now. */
+function tokenExpiringIn(secondsAhead) {
+    const claims = { sub: CURRENT_USER_ID, exp: Math.floor(Date.now() / 1000) + secondsAhead };
+    const payload = btoa(JSON.stringify(claims)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    return `eyJhbGciOiJSUzI1NiJ9.${payload}.signature`;
+}
+
+async function flushPromises() {
+    for (let i = 0; i < 25; i++) {
+        // eslint-disable-next-line no-await-in-loop
+        await Promise.resolve();
+    }
+}
+
+/** Lets the coalescing window pass and the refresh it triggers settle. */
+async function settleRefresh() {
+    jest.advanceTimersByTime(1000);
+    await flushPromises();
+}
+
+async function renderChat(props = {}) {
+    const element = createElement('c-websocket-chat', { is: WebsocketChat });
+    Object.assign(element, props);
+    document.body.appendChild(element);
+    await flushPromises();
+    return element;
+}
+
+async function renderConnectedChat() {
+    const element = await renderChat();
+    socketIoMock.fireMockConnect();
+    await settleRefresh();
+    getRecentMessages.mockClear();
+    getActiveUsers.mockClear();
+    return element;
+}
+
+function q(element, dataId) {
+    return element.shadowRoot.querySelector(`[data-id="${dataId}"]`);
+}
+
+function qa(element, dataId) {
+    return element.shadowRoot.querySelectorAll(`[data-id="${dataId}"]`);
+}
+
+function typeDraft(element, value) {
+    const textarea = q(element, 'draft');
+    textarea.value = value;
+    textarea.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+}
+
+function pressKey(element, key, init = {}) {
+    const event = new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...init });
+    q(element, 'draft').dispatchEvent(event);
+    return event;
+}
+
+describe('c-websocket-chat', () => {
+    beforeEach(() => {
+        jest.useFakeTimers();
+        socketIoMock.resetMock();
+        getRecentMessages.mockResolvedValue(mockRecentMessages);
+        getActiveUsers.mockResolvedValue(mockActiveUsers);
+        getBridgeConnection.mockImplementation(() =>
+            Promise.resolve({ ...mockBridgeConnection, token: tokenExpiringIn(300) })
+        );
+        postMessage.mockResolvedValue(mockPostMessage);
+        enterChat.mockResolvedValue(undefined);
+        leaveChat.mockResolvedValue(undefined);
+    });
+
+    afterEach(() => {
+        while (document.body.firstChild) {
+            document.body.removeChild(document.body.firstChild);
+        }
+        jest.clearAllMocks();
+        jest.useRealTimers();
+        delete window.io;
+    });
+
+    describe('loading', () => {
+        it('shows history and the people in the chat from Apex', async () => {
+            const element = await renderChat({ messageLimit: 25 });
+
+            expect(getRecentMessages).toHaveBeenCalledWith({ maxMessages: 25 });
+            expect(q(element, 'empty')).toBeNull();
+            const contents = [...qa(element, 'content')].map((node) => node.textContent);
+            expect(contents).toEqual(mockRecentMessages.map((message) => message.content));
+            expect([...qa(element, 'author')].map((node) => node.textContent)).toEqual(['Ana Alvarez', 'Current User']);
+            expect(qa(element, 'user')).toHaveLength(3);
+            expect(q(element, 'user-count').textContent).toBe('3 people in the chat');
+        });
+
+        it('loads socket.io from the socketiojs static resource and connects with the Apex url and token', async () => {
+            await renderChat();
+
+            expect(loadScript).toHaveBeenCalledWith(expect.anything(), '/resource/1700000000000/socketiojs');
+            expect(socketIoMock.sockets).toHaveLength(1);
+            const socket = socketIoMock.socket;
+            expect(socket.url).toBe('https://chat-bridge.example.com');
+            const { token } = socket.handshakeAuth();
+            expect(token.split('.')).toHaveLength(3);
+            expect(token).toBe(await getBridgeConnection.mock.results[0].value.then((c) => c.token));
+        });
+
+        it('asks Apex for a sane number of messages whatever the builder property holds', async () => {
+            await renderChat({ messageLimit: '500' });
+            expect(getRecentMessages).toHaveBeenCalledWith({ maxMessages: 200 });
+        });
+
+        it('still shows history, an offline state and the error when socket.io cannot load', async () => {
+            loadScript.mockRejectedValueOnce(new Error('Script load failed'));
+
+            const element = await renderChat();
+
+            expect(qa(element, 'message')).toHaveLength(2);
+            expect(q(element, 'status').textContent).toBe('Offline');
+            expect(q(element, 'errors').textContent).toContain('Script load failed');
+            expect(socketIoMock.sockets).toHaveLength(0);
+        });
+    });
+
+    describe('refreshing through Apex', () => {
+        it('refreshes history and users on every (re)connect', async () => {
+            await renderChat();
+            getRecentMessages.mockClear();
+            getActiveUsers.mockClear();
+
+            socketIoMock.fireMockConnect();
+            await settleRefresh();
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getActiveUsers).toHaveBeenCalledTimes(1);
+
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            await settleRefresh();
+            expect(getRecentMessages).toHaveBeenCalledTimes(2);
+            expect(getActiveUsers).toHaveBeenCalledTimes(2);
+        });
+
+        it('turns a burst of chat:event into one history refresh', async () => {
+            await renderConnectedChat();
+
+            for (let i = 0; i < 20; i++) {
+                socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: `a01${i}`, userId: 'x' });
+            }
+            await settleRefresh();
+
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getActiveUsers).not.toHaveBeenCalled();
+        });
+
+        it('merges message and presence events of one burst into one refresh of both', async () => {
+            await renderConnectedChat();
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_DELETED' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'USER_ENTERED' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'USER_LEFT' });
+            await settleRefresh();
+
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getActiveUsers).toHaveBeenCalledTimes(1);
+        });
+
+        it('reloads everything on bridge:resync', async () => {
+            await renderConnectedChat();
+
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'replay-id-expired' });
+            await settleRefresh();
+
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getActiveUsers).toHaveBeenCalledTimes(1);
+        });
+
+        it('shows new history after a refresh', async () => {
+            const element = await renderConnectedChat();
+            getRecentMessages.mockResolvedValue([...mockRecentMessages, mockPostMessage]);
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED' });
+            await settleRefresh();
+
+            expect(qa(element, 'message')).toHaveLength(3);
+        });
+
+        it('reports a failed refresh through the error banner', async () => {
+            const element = await renderConnectedChat();
+            getRecentMessages.mockRejectedValue({ body: { message: 'You do not have access to chat messages.' } });
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED' });
+            await settleRefresh();
+
+            expect(q(element, 'errors').textContent).toContain('You do not have access to chat messages.');
+        });
+    });
+
+    describe('typing', () => {
+        it('names who is typing, never the current user', async () => {
+            const element = await renderConnectedChat();
+            const typing = () => q(element, 'typing').textContent;
+
+            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID, name: 'Current User', isTyping: true });
+            await flushPromises();
+            expect(typing()).toBe('');
+
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true });
+            await flushPromises();
+            expect(typing()).toBe('Ana is typing…');
+
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: true });
+            await flushPromises();
+            expect(typing()).toBe('Ana and Ben are typing…');
+
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: true });
+            await flushPromises();
+            expect(typing()).toBe('3 people are typing…');
+
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: false });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: false });
+            await flushPromises();
+            expect(typing()).toBe('Ana is typing…');
+
+            jest.advanceTimersByTime(6000);
+            await flushPromises();
+            expect(typing()).toBe('');
+        });
+
+        it('matches the current user by 15-character id too', async () => {
+            const element = await renderConnectedChat();
+
+            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID.slice(0, 15), name: 'Me', isTyping: true });
+            await flushPromises();
+
+            expect(q(element, 'typing').textContent).toBe('');
+        });
+
+        it('emits typing:start throttled while typing and typing:stop when idle', async () => {
+            const element = await renderConnectedChat();
+
+            typeDraft(element, 'H');
+            typeDraft(element, 'He');
+            typeDraft(element, 'Hel');
+            expect(socketIoMock.emittedNames()).toEqual(['typing:start']);
+
+            jest.advanceTimersByTime(3000);
+            expect(socketIoMock.emittedNames()).toEqual(['typing:start', 'typing:stop']);
+        });
+
+        it('emits typing:stop on blur', async () => {
+            const element = await renderConnectedChat();
+
+            typeDraft(element, 'Hi');
+            q(element, 'draft').dispatchEvent(new CustomEvent('blur'));
+
+            expect(socketIoMock.emittedNames()).toEqual(['typing:start', 'typing:stop']);
+        });
+    });
+
+    describe('sending', () => {
+        it('sends on Enter through Apex, stops typing and clears the draft', async () => {
+            const element = await renderConnectedChat();
+            typeDraft(element, '  On my way  ');
+
+            const event = pressKey(element, 'Enter');
+            await flushPromises();
+
+            expect(event.defaultPrevented).toBe(true);
+            expect(postMessage).toHaveBeenCalledWith({ content: 'On my way' });
+            expect(socketIoMock.emittedNames()).toEqual(['typing:start', 'typing:stop']);
+            expect(q(element, 'draft').value).toBe('');
+            expect([...qa(element, 'content')].map((n) => n.textContent)).toContain('On my way');
+        });
+
+        it('keeps Shift+Enter as a new line', async () => {
+            const element = await renderConnectedChat();
+            typeDraft(element, 'Line one');
+
+            const event = pressKey(element, 'Enter', { shiftKey: true });
+            await flushPromises();
+
+            expect(event.defaultPrevented).toBe(false);
+            expect(postMessage).not.toHaveBeenCalled();
+        });
+
+        it('does not send a blank draft', async () => {
+            const element = await renderConnectedChat();
+            typeDraft(element, '   ');
+
+            pressKey(element, 'Enter');
+            await flushPromises();
+
+            expect(postMessage).not.toHaveBeenCalled();
+            expect(q(element, 'send').disabled).toBe(true);
+        });
+
+        it('shows the Apex error when a message is refused', async () => {
+            postMessage.mockRejectedValue({ body: { message: 'Your message is 40000 characters long; the limit is 32768.' } });
+            const element = await renderConnectedChat();
+            typeDraft(element, 'x');
+
+            pressKey(element, 'Enter');
+            await flushPromises();
+
+            expect(q(element, 'errors').textContent).toContain('the limit is 32768');
+            q(element, 'dismiss-errors').click();
+            await flushPromises();
+            expect(q(element, 'errors')).toBeNull();
+        });
+    });
+
+    describe('presence', () => {
+        it('joins and leaves only through Apex', async () => {
+            getActiveUsers.mockResolvedValue(mockActiveUsers.filter((user) => user.id !== CURRENT_USER_ID));
+            const element = await renderConnectedChat();
+            expect(q(element, 'composer')).toBeNull();
+            expect(q(element, 'join-hint')).not.toBeNull();
+
+            getActiveUsers.mockResolvedValue(mockActiveUsers);
+            q(element, 'enter').click();
+            await flushPromises();
+            expect(enterChat).toHaveBeenCalledTimes(1);
+            expect(q(element, 'composer')).not.toBeNull();
+
+            getActiveUsers.mockResolvedValue([]);
+            q(element, 'leave').click();
+            await flushPromises();
+            expect(leaveChat).toHaveBeenCalledTimes(1);
+            expect(q(element, 'composer')).toBeNull();
+
+            expect(socketIoMock.emittedNames()).toEqual([]);
+        });
+    });
+
+    describe('connection state', () => {
+        it('shows connecting, connected, reconnecting, connected and offline', async () => {
+            const element = await renderChat();
+            const status = () => q(element, 'status').textContent;
+            expect(status()).toBe('Connecting…');
+
+            socketIoMock.fireMockConnect();
+            await flushPromises();
+            expect(status()).toBe('Connected');
+
+            socketIoMock.dropMockConnection();
+            await flushPromises();
+            expect(status()).toBe('Reconnecting…');
+
+            socketIoMock.fireMockConnect();
+            await flushPromises();
+            expect(status()).toBe('Connected');
+
+            socketIoMock.fireMockReconnectFailed();
+            await flushPromises();
+            expect(status()).toBe('Offline');
+            expect(q(element, 'offline-hint')).not.toBeNull();
+            expect(q(element, 'errors').textContent).toContain('Could not reconnect');
+        });
+
+        it('warns when the bridge reports its Salesforce side is not connected', async () => {
+            const element = await renderConnectedChat();
+
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'degraded', contractVersion: '1.0.0' });
+            await flushPromises();
+            expect(q(element, 'upstream').textContent).toContain('Live updates are delayed');
+
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '1.0.0' });
+            await flushPromises();
+            expect(q(element, 'upstream')).toBeNull();
+        });
+
+        it('goes offline and shows why when the bridge refuses the handshake', async () => {
+            const element = await renderChat();
+
+            socketIoMock.fireMockError(Object.assign(new Error('unauthorized'), { data: { message: 'Invalid token audience' } }));
+            await flushPromises();
+
+            expect(q(element, 'status').textContent).toBe('Offline');
+            expect(q(element, 'errors').textContent).toContain('Invalid token audience');
+        });
+
+        it('fetches a fresh token and reconnects when the handshake is refused for an expired token', async () => {
+            await renderChat();
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+
+            socketIoMock.fireMockError(Object.assign(new Error('token expired'), { data: { reason: 'token-expired' } }));
+            await flushPromises();
+
+            expect(getBridgeConnection).toHaveBeenCalledTimes(2);
+            const socket = socketIoMock.socket;
+            expect(socket.connectCalls).toBe(1);
+            const fresh = await getBridgeConnection.mock.results[1].value;
+            expect(socket.handshakeAuth().token).toBe(fresh.token);
+        });
+
+        it('refreshes the token before it expires', async () => {
+            getBridgeConnection.mockImplementation(() =>
+                Promise.resolve({ ...mockBridgeConnection, token: tokenExpiringIn(120) })
+            );
+            await renderConnectedChat();
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+
+            jest.advanceTimersByTime(58 * 1000); // connecting already took 1 s of fake time
+            await flushPromises();
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+
+            jest.advanceTimersByTime(2 * 1000);
+            await flushPromises();
+            expect(getBridgeConnection).toHaveBeenCalledTimes(2);
+        });
+    });
+
+    describe('teardown', () => {
+        it('closes the socket when removed and stops refreshing', async () => {
+            const element = await renderConnectedChat();
+            const socket = socketIoMock.socket;
+
+            document.body.removeChild(element);
+            expect(socket.closed).toBe(true);
+
+            socket.fire('chat:event', { type: 'MESSAGE_CREATED' });
+            await settleRefresh();
+            expect(getRecentMessages).not.toHaveBeenCalled();
+        });
+
+        it('never emits anything but typing:start and typing:stop', async () => {
+            const element = await renderConnectedChat();
+            typeDraft(element, 'Hello');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED' });
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'upstream-reconnected' });
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            await settleRefresh();
+            document.body.removeChild(element);
+
+            const emitted = socketIoMock.emittedNames();
+            expect(emitted.length).toBeGreaterThan(0);
+            emitted.forEach((name) => expect(ALLOWED_EMITS).toContain(name));
+        });
+    });
+
+    describe('accessibility', () => {
+        it('labels the message input and announces new messages politely', async () => {
+            const element = await renderConnectedChat();
+
+            expect(q(element, 'draft').label).toBe('Message');
+            const log = q(element, 'messages');
+            expect(log.getAttribute('aria-live')).toBe('polite');
+            expect(log.getAttribute('role')).toBe('log');
+            expect(log.getAttribute('aria-label')).toBe('Chat messages');
+            expect(q(element, 'status').getAttribute('role')).toBe('status');
+        });
+
+        it('gives every avatar a text alternative and errors the alert role', async () => {
+            postMessage.mockRejectedValue({ body: { message: 'Nope' } });
+            const element = await renderConnectedChat();
+            typeDraft(element, 'x');
+            pressKey(element, 'Enter');
+            await flushPromises();
+
+            const avatars = element.shadowRoot.querySelectorAll('lightning-avatar');
+            expect(avatars.length).toBeGreaterThan(0);
+            avatars.forEach((avatar) => expect(avatar.alternativeText).toBeTruthy());
+            expect(q(element, 'errors').getAttribute('role')).toBe('alert');
+        });
+    });
+});

@@ -1,0 +1,299 @@
+/**
+ * websocketChat: real-time chat inside Lightning. History, users, posting, entering and leaving all
+ * go through Apex (ChatController, user mode); the socket to the sf-chat-bridge only says WHEN to
+ * reload (chat:event, bridge:resync, every reconnect) and who is typing. Socket handling lives in
+ * the template-less c/chatSocket module; every error goes through one path (reportError →
+ * c/chatErrors.reduceErrors).
+ *
+ * Portability: the same component is compiled with LWC OSS for a local preview page, where only
+ * these imports are shimmed: @salesforce/apex/ChatController.*, @salesforce/user/Id,
+ * @salesforce/resourceUrl/socketiojs and lightning/platformResourceLoader. Keep it that way: no
+ * other @salesforce/* or lightning/* modules, only base components that lightning-base-components
+ * ships, and imperative Apex calls.
+ */
+import { LightningElement, api } from 'lwc';
+import { loadScript } from 'lightning/platformResourceLoader';
+import SOCKET_IO_URL from '@salesforce/resourceUrl/socketiojs';
+import CURRENT_USER_ID from '@salesforce/user/Id';
+import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
+import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
+import enterChat from '@salesforce/apex/ChatController.enterChat';
+import leaveChat from '@salesforce/apex/ChatController.leaveChat';
+import postMessage from '@salesforce/apex/ChatController.postMessage';
+import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
+import { ChatSocket, ConnectionState, describeTypers, resolveIo, sameUserId } from 'c/chatSocket';
+import { reduceErrors } from 'c/chatErrors';
+
+const STATUS_LABELS = {
+    [ConnectionState.CONNECTING]: 'Connecting…',
+    [ConnectionState.CONNECTED]: 'Connected',
+    [ConnectionState.RECONNECTING]: 'Reconnecting…',
+    [ConnectionState.OFFLINE]: 'Offline'
+};
+
+const MAX_CONTENT_LENGTH = 32768;
+
+export default class WebsocketChat extends LightningElement {
+    /** Card title (App Builder / Experience Builder property). */
+    @api cardTitle = 'Chat';
+    /** How many recent messages to show (1–200). */
+    @api messageLimit = 50;
+
+    messages = [];
+    users = [];
+    draft = '';
+    errors = [];
+    typingText = '';
+    connectionState = ConnectionState.CONNECTING;
+    upstream = null;
+    isLoading = true;
+    isSending = false;
+    isChangingPresence = false;
+    maxLength = MAX_CONTENT_LENGTH;
+
+    chatSocket;
+    disposed = false;
+    lastRenderedCount = 0;
+
+    connectedCallback() {
+        this.disposed = false;
+        this.initialize();
+    }
+
+    disconnectedCallback() {
+        this.disposed = true;
+        if (this.chatSocket) {
+            this.chatSocket.stop();
+            this.chatSocket = null;
+        }
+    }
+
+    renderedCallback() {
+        if (this.messages.length !== this.lastRenderedCount) {
+            this.lastRenderedCount = this.messages.length;
+            const list = this.template.querySelector('[data-id="messages"]');
+            if (list) {
+                list.scrollTop = list.scrollHeight;
+            }
+        }
+    }
+
+    async initialize() {
+        // History first: the chat is readable even when the bridge cannot be reached.
+        await this.refresh({ messages: true, users: true });
+        this.isLoading = false;
+        try {
+            await loadScript(this, SOCKET_IO_URL);
+            if (this.disposed) {
+                return;
+            }
+            const socket = new ChatSocket({
+                io: resolveIo(window),
+                getConnection: () => getBridgeConnection(),
+                currentUserId: CURRENT_USER_ID,
+                onRefresh: (scope) => this.refresh(scope),
+                onStatus: (status) => this.handleStatus(status),
+                onTyping: (names) => {
+                    this.typingText = describeTypers(names);
+                },
+                onError: (error) => this.reportError(error)
+            });
+            this.chatSocket = socket;
+            await socket.start();
+        } catch (error) {
+            this.connectionState = ConnectionState.OFFLINE;
+            this.reportError(error);
+        }
+    }
+
+    /**
+     * Reloads what the scope says through Apex. Errors go to the one error path.
+     * @param {{messages: boolean, users: boolean}} scope What to reload.
+     */
+    async refresh(scope) {
+        const loads = [];
+        if (scope.messages) {
+            loads.push(
+                getRecentMessages({ maxMessages: this.maxMessages }).then((messages) => {
+                    this.messages = messages || [];
+                })
+            );
+        }
+        if (scope.users) {
+            loads.push(
+                getActiveUsers().then((users) => {
+                    this.users = users || [];
+                })
+            );
+        }
+        try {
+            await Promise.all(loads);
+        } catch (error) {
+            this.reportError(error);
+        }
+    }
+
+    /** messageLimit as a number (builder properties may arrive as strings), 1–200. */
+    get maxMessages() {
+        const limit = parseInt(this.messageLimit, 10);
+        return Number.isNaN(limit) ? 50 : Math.min(200, Math.max(1, limit));
+    }
+
+    handleStatus(status) {
+        this.connectionState = status.state || ConnectionState.OFFLINE;
+        this.upstream = status.upstream || null;
+    }
+
+    /** The single error path of the component. */
+    reportError(error) {
+        const messages = reduceErrors(error);
+        if (messages.length > 0) {
+            this.errors = messages;
+        }
+    }
+
+    handleDismissErrors() {
+        this.errors = [];
+    }
+
+    handleDraftChange(event) {
+        this.draft = event.detail && event.detail.value !== undefined ? event.detail.value : event.target.value;
+        if (!this.chatSocket) {
+            return;
+        }
+        if (this.draft) {
+            this.chatSocket.notifyTyping();
+        } else {
+            this.chatSocket.stopTyping();
+        }
+    }
+
+    handleKeyDown(event) {
+        // Enter sends, Shift+Enter makes a new line; never while an IME is composing.
+        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            this.send();
+        }
+    }
+
+    handleBlur() {
+        if (this.chatSocket) {
+            this.chatSocket.stopTyping();
+        }
+    }
+
+    handleSendClick() {
+        this.send();
+    }
+
+    async send() {
+        const content = (this.draft || '').trim();
+        if (!content || this.isSending) {
+            return;
+        }
+        if (this.chatSocket) {
+            this.chatSocket.stopTyping();
+        }
+        this.isSending = true;
+        try {
+            const saved = await postMessage({ content });
+            this.draft = '';
+            // Show it at once; the trigger's event makes everyone (us included) reload the history.
+            if (saved && !this.messages.some((message) => message.id === saved.id)) {
+                this.messages = [...this.messages, saved];
+            }
+        } catch (error) {
+            this.reportError(error);
+        } finally {
+            this.isSending = false;
+        }
+    }
+
+    async handleEnter() {
+        await this.changePresence(enterChat);
+    }
+
+    async handleLeave() {
+        await this.changePresence(leaveChat);
+    }
+
+    async changePresence(apexMethod) {
+        this.isChangingPresence = true;
+        try {
+            await apexMethod();
+            // The User trigger tells everyone; reload our own list too in case the bridge is down.
+            await this.refresh({ messages: false, users: true });
+        } catch (error) {
+            this.reportError(error);
+        } finally {
+            this.isChangingPresence = false;
+        }
+    }
+
+    get isJoined() {
+        return this.users.some((user) => sameUserId(user.id, CURRENT_USER_ID));
+    }
+
+    get isNotJoined() {
+        return !this.isJoined;
+    }
+
+    get messageItems() {
+        return this.messages.map((message) => {
+            const mine = sameUserId(message.userId, CURRENT_USER_ID);
+            return {
+                ...message,
+                authorName: message.userName || 'Unknown user',
+                itemClass: mine ? 'slds-chat-listitem slds-chat-listitem_outbound' : 'slds-chat-listitem slds-chat-listitem_inbound',
+                bubbleClass: mine ? 'slds-chat-message__text slds-chat-message__text_outbound' : 'slds-chat-message__text slds-chat-message__text_inbound'
+            };
+        });
+    }
+
+    get hasMessages() {
+        return this.messages.length > 0;
+    }
+
+    get hasErrors() {
+        return this.errors.length > 0;
+    }
+
+    get userCountLabel() {
+        return this.users.length === 1 ? '1 person in the chat' : `${this.users.length} people in the chat`;
+    }
+
+    get statusLabel() {
+        return STATUS_LABELS[this.connectionState] || STATUS_LABELS[ConnectionState.OFFLINE];
+    }
+
+    get statusClass() {
+        const theme = {
+            [ConnectionState.CONNECTED]: 'slds-badge slds-theme_success',
+            [ConnectionState.CONNECTING]: 'slds-badge',
+            [ConnectionState.RECONNECTING]: 'slds-badge slds-theme_warning',
+            [ConnectionState.OFFLINE]: 'slds-badge slds-theme_error'
+        };
+        return theme[this.connectionState] || theme[ConnectionState.OFFLINE];
+    }
+
+    get isLive() {
+        return this.connectionState === ConnectionState.CONNECTED;
+    }
+
+    get upstreamWarning() {
+        if (!this.isLive || !this.upstream || this.upstream === 'connected') {
+            return '';
+        }
+        return 'Live updates are delayed: the chat server is reconnecting to Salesforce.';
+    }
+
+    get offlineHint() {
+        return this.connectionState === ConnectionState.OFFLINE
+            ? 'Live updates are off. Messages you send are still saved.'
+            : '';
+    }
+
+    get sendDisabled() {
+        return this.isSending || !(this.draft || '').trim();
+    }
+}

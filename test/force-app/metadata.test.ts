@@ -1,0 +1,260 @@
+/**
+ * Metadata checks source-deploy-retrieve does not do: every XML file is well-formed; every class,
+ * trigger, static resource and LWC bundle has its -meta.xml (and no meta file is orphaned);
+ * apiVersion matches sfdx-project.json; and the data model, permission sets and bridge settings are
+ * what the issue asks for (field types and lengths, Publish After Commit, grants, one bridge URL in
+ * every place it appears).
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { apexStringConstants, DEFAULT_DIR, FORCE_APP, metaPath, parseApexFile, read, readXml, ROOT, sourceApiVersion, walk, xmlProblem } from './support/force-app.js';
+
+const apiVersion = sourceApiVersion();
+const rel = (file: string) => relative(ROOT, file);
+
+describe('XML and companions', () => {
+  const xmlFiles = walk(FORCE_APP, ['node_modules']).filter((f) => f.endsWith('.xml'));
+
+  it('finds the metadata', () => {
+    expect(xmlFiles.length).toBeGreaterThan(30);
+  });
+
+  it('every XML file is well-formed', () => {
+    const problems = xmlFiles.map((f) => [rel(f), xmlProblem(read(f))]).filter(([, p]) => p !== null);
+    expect(problems).toEqual([]);
+  });
+
+  it('sfdx-project.json declares a sourceApiVersion', () => {
+    expect(apiVersion).toMatch(/^\d{2}\.0$/);
+  });
+
+  for (const [folder, suffix, rootTag] of [
+    ['classes', '.cls', 'ApexClass'],
+    ['triggers', '.trigger', 'ApexTrigger'],
+  ] as const) {
+    it(`every ${suffix} has a ${suffix}-meta.xml with apiVersion ${apiVersion}, and vice versa`, () => {
+      const files = walk(metaPath(folder));
+      const sources = files.filter((f) => f.endsWith(suffix));
+      const metas = files.filter((f) => f.endsWith(`${suffix}-meta.xml`));
+      expect(sources.length).toBeGreaterThan(0);
+      expect(sources.filter((f) => !existsSync(`${f}-meta.xml`)).map(rel), 'source without -meta.xml').toEqual([]);
+      expect(metas.filter((m) => !existsSync(m.replace(/-meta\.xml$/, ''))).map(rel), '-meta.xml without source').toEqual([]);
+      const stray = files.filter((f) => !f.endsWith(suffix) && !f.endsWith(`${suffix}-meta.xml`));
+      expect(stray.map(rel), `files in ${folder}/ that are neither ${suffix} nor its meta`).toEqual([]);
+      for (const meta of metas) {
+        const xml = readXml(meta)[rootTag];
+        expect(xml, `${rel(meta)} root element ${rootTag}`).toBeDefined();
+        expect(xml.apiVersion, `${rel(meta)} apiVersion`).toBe(apiVersion);
+        expect(xml.status, `${rel(meta)} status`).toBe('Active');
+      }
+    });
+  }
+
+  it('every static resource has a -meta.xml with a content type, and vice versa', () => {
+    const files = walk(metaPath('staticresources'));
+    const metas = files.filter((f) => f.endsWith('.resource-meta.xml'));
+    const contents = files.filter((f) => !f.endsWith('-meta.xml'));
+    expect(contents.length).toBeGreaterThan(0);
+    for (const content of contents) {
+      const name = basename(content).replace(/\.[^.]+$/, '');
+      expect(existsSync(join(metaPath('staticresources'), `${name}.resource-meta.xml`)), `${rel(content)} has a -meta.xml`).toBe(true);
+    }
+    for (const meta of metas) {
+      const name = basename(meta, '.resource-meta.xml');
+      expect(contents.some((c) => basename(c).replace(/\.[^.]+$/, '') === name), `${rel(meta)} has content`).toBe(true);
+      expect(readXml(meta).StaticResource.contentType, `${rel(meta)} contentType`).toBeTruthy();
+    }
+  });
+
+  it(`every LWC bundle has <name>.js and <name>.js-meta.xml with apiVersion ${apiVersion}`, () => {
+    const lwcDir = metaPath('lwc');
+    const bundles = readdirSync(lwcDir).filter((d) => statSync(join(lwcDir, d)).isDirectory());
+    expect(bundles).toEqual(expect.arrayContaining(['websocketChat', 'chatSocket', 'chatErrors']));
+    for (const bundle of bundles) {
+      const js = join(lwcDir, bundle, `${bundle}.js`);
+      const meta = join(lwcDir, bundle, `${bundle}.js-meta.xml`);
+      expect(existsSync(js), `${rel(js)} exists`).toBe(true);
+      expect(existsSync(meta), `${rel(meta)} exists`).toBe(true);
+      expect(readXml(meta).LightningComponentBundle.apiVersion, `${rel(meta)} apiVersion`).toBe(apiVersion);
+    }
+  });
+});
+
+describe('data model', () => {
+  const field = (object: string, name: string) => readXml(metaPath('objects', object, 'fields', `${name}.field-meta.xml`)).CustomField;
+
+  it('Chat_Message__c.Content__c is a long text area of 32,768 characters', () => {
+    const content = field('Chat_Message__c', 'Content__c');
+    expect(content.type).toBe('LongTextArea');
+    expect(content.length).toBe('32768');
+  });
+
+  it('Chat_Message__c.User__c is a lookup to User', () => {
+    const user = field('Chat_Message__c', 'User__c');
+    expect(user.type).toBe('Lookup');
+    expect(user.referenceTo).toBe('User');
+  });
+
+  it('the controller limit equals the field length', () => {
+    const constants = parseApexFile(metaPath('classes', 'ChatController.cls'));
+    const match = /MAX_CONTENT_LENGTH\s*=\s*(\d+)/.exec(constants.source);
+    expect(match?.[1]).toBe(field('Chat_Message__c', 'Content__c').length);
+  });
+
+  it('User.Chat_Active__c is a checkbox that defaults to false', () => {
+    const active = field('User', 'Chat_Active__c');
+    expect(active.type).toBe('Checkbox');
+    expect(active.defaultValue).toBe('false');
+  });
+
+  it('Chat_Event__e publishes after commit', () => {
+    const event = readXml(metaPath('objects', 'Chat_Event__e', 'Chat_Event__e.object-meta.xml')).CustomObject;
+    expect(event.publishBehavior).toBe('PublishAfterCommit');
+    expect(event.eventType).toBe('HighVolume');
+  });
+
+  it('Chat_Message__c has a name field and sharing that lets everyone read the room', () => {
+    const message = readXml(metaPath('objects', 'Chat_Message__c', 'Chat_Message__c.object-meta.xml')).CustomObject;
+    expect(message.nameField.type).toBe('AutoNumber');
+    expect(message.sharingModel).toBe('Read');
+  });
+});
+
+describe('bridge settings (custom metadata)', () => {
+  const record = readXml(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml')).CustomMetadata;
+  const values = new Map<string, string>(record.values.map((v: { field: string; value: { '#text'?: string } | string }) => [v.field, typeof v.value === 'string' ? v.value : v.value['#text'] ?? '']));
+  const typeFields = readdirSync(metaPath('objects', 'Chat_Bridge_Setting__mdt', 'fields')).map((f) => f.replace('.field-meta.xml', ''));
+
+  it('has a Default record with bridge URL, certificate name and audience', () => {
+    expect(values.get('Bridge_URL__c')).toMatch(/^https:\/\/[^/]+$/);
+    expect(values.get('Certificate_Name__c')).toMatch(/^\w+$/);
+    expect(values.get('Audience__c')).toBe('sf-chat-bridge');
+  });
+
+  it('every value of the record is a field of the type', () => {
+    expect([...values.keys()].filter((f) => !typeFields.includes(f))).toEqual([]);
+  });
+
+  it('Apex reads the record by the name it has', () => {
+    const constants = apexStringConstants(parseApexFile(metaPath('classes', 'ChatBridgeTokenService.cls')));
+    expect(constants.get('SETTINGS_RECORD')).toBe(record.label);
+  });
+});
+
+describe('one bridge URL everywhere', () => {
+  it('the CSP Trusted Sites (https and wss), the CORS entry and the settings record name the same host', () => {
+    const https = readXml(metaPath('cspTrustedSites', 'Chat_Bridge_HTTPS.cspTrustedSite-meta.xml')).CspTrustedSite;
+    const wss = readXml(metaPath('cspTrustedSites', 'Chat_Bridge_WSS.cspTrustedSite-meta.xml')).CspTrustedSite;
+    const cors = readXml(metaPath('corsWhitelistOrigins', 'Chat_Bridge.corsWhitelistOrigin-meta.xml')).CorsWhitelistOrigin;
+    const settings = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
+    const bridgeUrl = /<field>Bridge_URL__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(settings)?.[1];
+
+    expect(bridgeUrl).toMatch(/^https:\/\//);
+    const host = new URL(bridgeUrl!).host;
+    expect(https.endpointUrl).toBe(`https://${host}`);
+    expect(wss.endpointUrl).toBe(`wss://${host}`);
+    expect(cors.urlPattern).toBe(`https://${host}`);
+    for (const site of [https, wss]) {
+      expect(site.isActive).toBe('true');
+      expect(site.isApplicableToConnectSrc).toBe('true');
+    }
+  });
+});
+
+describe('permission sets', () => {
+  const permset = (name: string) => readXml(metaPath('permissionsets', `${name}.permissionset-meta.xml`)).PermissionSet;
+  const fieldExists = (qualified: string) => {
+    const [object, name] = qualified.split('.');
+    return existsSync(metaPath('objects', object, 'fields', `${name}.field-meta.xml`));
+  };
+
+  it('Chat_User can use ChatController and read/write chat data in user mode', () => {
+    const user = permset('Chat_User');
+    expect(user.classAccesses.map((c: { apexClass: string }) => c.apexClass)).toContain('ChatController');
+    const messages = user.objectPermissions.find((o: { object: string }) => o.object === 'Chat_Message__c');
+    expect(messages).toMatchObject({ allowCreate: 'true', allowRead: 'true', modifyAllRecords: 'false', viewAllRecords: 'false' });
+    const fls = new Map<string, { readable: string; editable: string }>(user.fieldPermissions.map((f: { field: string; readable: string; editable: string }) => [f.field, f]));
+    expect(fls.get('Chat_Message__c.Content__c')).toMatchObject({ readable: 'true', editable: 'true' });
+    expect(fls.get('Chat_Message__c.User__c')).toMatchObject({ readable: 'true' });
+    expect(fls.get('User.Chat_Active__c')).toMatchObject({ readable: 'true', editable: 'true' });
+  });
+
+  it('Chat_Bridge_Integration has what a CometD subscriber needs and nothing more', () => {
+    const bridge = permset('Chat_Bridge_Integration');
+    expect(bridge.userPermissions.map((p: { name: string }) => p.name)).toEqual(['ApiEnabled']);
+    expect(bridge.objectPermissions).toEqual([
+      expect.objectContaining({ object: 'Chat_Event__e', allowRead: 'true', allowCreate: 'false', allowEdit: 'false', allowDelete: 'false' }),
+    ]);
+    expect(bridge.classAccesses ?? []).toEqual([]);
+  });
+
+  it('Chat_Bypass_Events grants the custom permission the service checks', () => {
+    const bypass = permset('Chat_Bypass_Events');
+    const constants = apexStringConstants(parseApexFile(metaPath('classes', 'ChatEventService.cls')));
+    const permission = constants.get('BYPASS_PERMISSION');
+    expect(permission).toBeDefined();
+    expect(existsSync(metaPath('customPermissions', `${permission}.customPermission-meta.xml`))).toBe(true);
+    expect(bypass.customPermissions).toEqual([{ enabled: 'true', name: permission }]);
+  });
+
+  it('every class and custom field a permission set names exists', () => {
+    for (const file of walk(metaPath('permissionsets'))) {
+      const set = readXml(file).PermissionSet;
+      for (const access of set.classAccesses ?? []) {
+        expect(existsSync(metaPath('classes', `${access.apexClass}.cls`)), `${basename(file)}: class ${access.apexClass}`).toBe(true);
+      }
+      for (const fls of set.fieldPermissions ?? []) {
+        expect(fieldExists(fls.field), `${basename(file)}: field ${fls.field}`).toBe(true);
+      }
+      for (const object of set.objectPermissions ?? []) {
+        expect(existsSync(metaPath('objects', object.object)), `${basename(file)}: object ${object.object}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('websocketChat exposure', () => {
+  const bundle = readXml(metaPath('lwc', 'websocketChat', 'websocketChat.js-meta.xml')).LightningComponentBundle;
+
+  it('is exposed for App, Home and Record pages and Experience Builder', () => {
+    expect(bundle.isExposed).toBe('true');
+    expect(bundle.targets.target).toEqual(
+      expect.arrayContaining(['lightning__AppPage', 'lightning__HomePage', 'lightning__RecordPage', 'lightningCommunity__Page', 'lightningCommunity__Default']),
+    );
+  });
+
+  it('its builder properties are public properties of the component', () => {
+    const js = read(metaPath('lwc', 'websocketChat', 'websocketChat.js'));
+    for (const config of bundle.targetConfigs.targetConfig) {
+      for (const property of config.property ?? []) {
+        expect(js, `@api ${property['@_name']}`).toMatch(new RegExp(`@api\\s+${property['@_name']}\\b`));
+      }
+    }
+  });
+
+  it('the helper modules are not exposed', () => {
+    for (const helper of ['chatSocket', 'chatErrors']) {
+      expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
+    }
+  });
+});
+
+describe('project files', () => {
+  it('the scratch org definition is valid JSON with an edition', () => {
+    const def = JSON.parse(read(join(ROOT, 'config', 'project-scratch-def.json')));
+    expect(def.edition).toBeTruthy();
+  });
+
+  it('.forceignore keeps LWC tests and jest mocks out of deployments', () => {
+    const ignore = read(join(ROOT, '.forceignore'));
+    expect(ignore).toMatch(/__tests__/);
+    expect(ignore).toMatch(/force-app\/test/);
+  });
+
+  it('the package directory in sfdx-project.json is force-app', () => {
+    const project = JSON.parse(read(join(ROOT, 'sfdx-project.json')));
+    expect(project.packageDirectories.map((d: { path: string }) => d.path)).toEqual([relative(ROOT, FORCE_APP)]);
+    expect(existsSync(DEFAULT_DIR)).toBe(true);
+  });
+});
