@@ -251,7 +251,7 @@ describe('LWC socket events ↔ contract.ts', () => {
     for (const type of contract.CHAT_EVENT_TYPES) {
       fire('chat:event', { type });
     }
-    fire('bridge:resync', { reason: 'upstream-reconnected' });
+    fire('bridge:resync', { reason: 'replay-id-expired' });
     fire('bridge:status', { upstream: 'connected', contractVersion: contract.CONTRACT_VERSION });
     const notice: Record<string, unknown> = { userId: '005000000000002AAA', name: 'Ana', isTyping: true };
     expect(Object.keys(notice).sort()).toEqual(interfaceMembers('TypingNotice').map((m) => m.name).sort());

@@ -75,10 +75,8 @@ export interface ChatEvent {
 
 /** Why the bridge cannot guarantee that a browser has seen every event (`bridge:resync`). */
 export type ResyncReason =
-  /** The stored replay id had expired; the bridge replayed everything still retained. */
-  | 'replay-id-expired'
-  /** The bridge (re)connected upstream after an interruption; refresh to be safe. */
-  | 'upstream-reconnected';
+  /** The stored replay id had expired; the bridge replayed everything still retained (-2). */
+  'replay-id-expired';
 
 /** State of the one upstream CometD subscription, as `bridge:status` and `/readyz` report it. */
 export type UpstreamState = 'connected' | 'reconnecting' | 'degraded';

@@ -11,5 +11,5 @@ HERE="$(dirname "${BASH_SOURCE[0]}")"
 "$HERE/import-sample-data.sh" "$ORG_ALIAS"
 "$HERE/run-apex-tests.sh" "$ORG_ALIAS"
 
-step "Opening '$ORG_ALIAS' (create the certificate and the connected app next: docs/deploy-to-salesforce.md)"
+step "Opening '$ORG_ALIAS' (create the certificate and the connected app next: README.md "Deploy to Salesforce")"
 sf org open --target-org "$ORG_ALIAS"

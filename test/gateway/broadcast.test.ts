@@ -51,7 +51,7 @@ const after = (seen: Array<[string, unknown]>): Array<[string, unknown]> => seen
  * per socket, so whatever a client saw before its sentinel is all it will ever see of earlier emits.
  */
 async function settle(members: Array<{ seen: Array<[string, unknown]> }>): Promise<void> {
-  h.gateway.resync('upstream-reconnected');
+  h.gateway.resync('replay-id-expired');
   await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 3_000, 'sentinel');
 }
 

@@ -70,11 +70,11 @@ describe('hostile client input', () => {
     emit.emit('constructor', { a: 1 });
     await waitFor(() => h.logs.filter((l) => l.msg === 'client event ignored').length === 6, 3_000, 'six ignored');
     expect(await metricValue(h.metrics.clientMessagesIgnored, { reason: 'unknown-event' })).toBe(6);
-    h.gateway.resync('upstream-reconnected');
+    h.gateway.resync('replay-id-expired');
     await waitFor(() => bobSeen.some(([e]) => e === 'bridge:resync'), 3_000, 'sentinel');
     expect(bobSeen.map(([e, p]) => [e, p])).toEqual([
       ['bridge:status', expect.anything()],
-      ['bridge:resync', { reason: 'upstream-reconnected' }],
+      ['bridge:resync', { reason: 'replay-id-expired' }],
     ]);
     expect(ann.connected, 'ignored, not punished').toBe(true);
   });

@@ -46,7 +46,7 @@ const typing = (m: Member): unknown[] => m.seen.filter(([e]) => e === 'typing').
 
 /** Waits until every member has a sentinel `bridge:resync`, so anything sent before it has arrived. */
 async function settle(...members: Member[]): Promise<void> {
-  h!.gateway.resync('upstream-reconnected');
+  h!.gateway.resync('replay-id-expired');
   await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 3_000, 'sentinel');
 }
 

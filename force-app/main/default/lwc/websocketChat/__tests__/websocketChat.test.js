@@ -462,7 +462,7 @@ describe('c-websocket-chat', () => {
             pressKey(element, 'Enter');
             await flushPromises();
             socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED' });
-            socketIoMock.fireMockEvent('bridge:resync', { reason: 'upstream-reconnected' });
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'replay-id-expired' });
             socketIoMock.dropMockConnection();
             socketIoMock.fireMockConnect();
             await settleRefresh();
