@@ -5,6 +5,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -25,6 +26,9 @@ import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
 import { openReplayStore } from './salesforce/replay-store.js';
 import { createSubscriber, type Subscriber, type SubscriberOptions } from './salesforce/subscriber.js';
+
+/** How long a handshake waits for the bridge's first Salesforce login before it is refused, ms. */
+const LOGIN_WAIT_MS = 5_000;
 
 /** Parts a bridge is built from. */
 export interface BridgeDeps {
@@ -97,8 +101,17 @@ export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Prom
     onStateChange: (state) => gateway.setUpstreamState(state),
   });
 
+  const verifyToken = createTokenVerifier({ ...config.token, orgId: () => subscriber.session()?.orgId });
   const gateway = createGateway(io, {
-    verifyToken: createTokenVerifier({ ...config.token, orgId: () => subscriber.session()?.orgId }),
+    // A token names an org; until the first login the bridge does not know its own. Browsers that
+    // reconnect the moment a restarted bridge listens wait briefly instead of being refused.
+    async verifyToken(token) {
+      if (!subscriber.session()) {
+        const loggedIn = await Promise.race([subscriber.loggedIn(), delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
+        if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // → refusal 'internal', retried by the LWC
+      }
+      return verifyToken(token);
+    },
     isOriginAllowed,
     upstreamState: () => subscriber.state(),
     metrics,

@@ -3,13 +3,20 @@
  * org (bridge/dev-org), logging in to it over HTTP with the OAuth JWT bearer flow exactly as it would
  * to a real org. The dev org's coordinates are written to a small file so the command-line tools
  * (publish-event, watch) in another terminal can reach the same org and mint browser tokens.
+ *
+ * Dev mode also serves the local preview (bridge/preview) at `/`: the real websocketChat LWC talking
+ * to the dev org for Apex and to this bridge for the socket. The preview is imported dynamically, so
+ * the production path (credentials set) never loads it or its dev-only build toolchain.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from './config.js';
-import { startDevOrg, type DevOrg } from './dev-org/index.js';
+import { startDevOrg, type DevOrg, type DevOrgOptions } from './dev-org/index.js';
+import type { Preview } from './preview/index.js';
+import type { PreviewPaths } from './preview/paths.js';
 
 /** Where dev mode writes its coordinates (git-ignored). */
 export const DEV_SESSION_FILE = '.data/dev-session.json';
@@ -35,17 +42,40 @@ export interface DevMode {
   devOrg: DevOrg;
   /** The input configuration with a JWT bearer login to the dev org and a token secret. */
   config: BridgeConfig;
-  /** Writes {@link DEV_SESSION_FILE} once the bridge listens. */
+  /** The local preview's routes: pass as `createBridge(config, { routes })`. */
+  routes: (app: Express) => void;
+  /** The local preview (tests await `preview.ready()`). */
+  preview: Preview;
+  /**
+   * Once the bridge listens: tells the dev org where the bridge is and how to sign its tokens
+   * (`getBridgeConnection`), starts the preview build if the cache lacks it, and writes
+   * {@link DEV_SESSION_FILE}. Call again after a restart of the bridge.
+   */
   announce(bridgeUrl: string): Promise<DevSession>;
   close(): Promise<void>;
+}
+
+/** Test seams of {@link startDevMode}; `npm start` uses the defaults. */
+export interface DevModeOptions {
+  /** Dev org tuning (short CometD timeouts in tests). */
+  devOrg?: Omit<DevOrgOptions, 'apiVersion' | 'logger'>;
+  /** Where to write the {@link DevSession}; `false` writes none. Default {@link DEV_SESSION_FILE}. */
+  sessionFile?: string | false;
+  /** Preview paths (tests keep the default cache, so one bundle serves every run). */
+  previewPaths?: PreviewPaths;
 }
 
 /**
  * Starts the embedded dev org and derives the bridge configuration for it.
  * Generates a random `CHAT_TOKEN_SECRET` when none is set.
  */
-export async function startDevMode(config: BridgeConfig, logger: Logger): Promise<DevMode> {
-  const devOrg = await startDevOrg({ apiVersion: config.apiVersion, logger: logger.child({ part: 'dev-org' }) });
+export async function startDevMode(config: BridgeConfig, logger: Logger, options: DevModeOptions = {}): Promise<DevMode> {
+  const devOrg = await startDevOrg({
+    ...options.devOrg,
+    apiVersion: config.apiVersion,
+    logger: logger.child({ part: 'dev-org' }),
+  });
+  const sessionFile = options.sessionFile ?? DEV_SESSION_FILE;
   const tokenSecret = config.token.secret ?? randomBytes(32).toString('base64url');
   const { clientId, username, privateKeyPem } = devOrg.credentials;
   const devConfig: BridgeConfig = {
@@ -54,10 +84,16 @@ export async function startDevMode(config: BridgeConfig, logger: Logger): Promis
     salesforce: { flow: 'jwt-bearer', clientId, username, privateKeyPem },
     token: { ...config.token, secret: tokenSecret },
   };
+  const { createPreview } = await import('./preview/index.js');
+  const preview = createPreview({ devOrgUrl: devOrg.url, logger, paths: options.previewPaths });
   return {
     devOrg,
     config: devConfig,
+    routes: preview.routes,
+    preview,
     async announce(bridgeUrl) {
+      devOrg.setBridge({ url: bridgeUrl, tokenSecret, audience: config.token.audience });
+      preview.start(bridgeUrl);
       const session: DevSession = {
         bridgeUrl,
         devOrgUrl: devOrg.url,
@@ -68,12 +104,14 @@ export async function startDevMode(config: BridgeConfig, logger: Logger): Promis
         tokenSecret,
         audience: config.token.audience,
       };
-      await mkdir(dirname(DEV_SESSION_FILE), { recursive: true });
-      await writeFile(DEV_SESSION_FILE, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+      if (sessionFile) {
+        await mkdir(dirname(sessionFile), { recursive: true });
+        await writeFile(sessionFile, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+      }
       return session;
     },
     async close() {
-      await rm(DEV_SESSION_FILE, { force: true });
+      if (sessionFile) await rm(sessionFile, { force: true });
       await devOrg.close();
     },
   };

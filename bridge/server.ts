@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const bridge = await createBridge(config, {
     logger,
     login: () => login(target),
+    routes: devMode?.routes,
   });
   const port = await bridge.listen(config.port);
   const bridgeUrl = `http://localhost:${port}`;
@@ -73,6 +74,7 @@ function devBanner(bridgeUrl: string, devMode: DevMode): string {
     ' sf-chat-bridge is running on the EMBEDDED DEV ORG (no Salesforce credentials set)',
     ` bridge          ${bridgeUrl}`,
     ` dev org         ${devMode.devOrg.url}  (org ${devMode.devOrg.orgId})`,
+    ` local preview   ${bridgeUrl}/  (the websocketChat LWC; open two tabs as two users)`,
     ` channel         ${devMode.config.channel}`,
     ' watch events    npm run watch',
     ' publish event   npm run publish-event -- --type MESSAGE_CREATED',

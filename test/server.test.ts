@@ -10,9 +10,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const SERVER = join(ROOT, 'bridge/server.ts');
 
-function startServer(env: NodeJS.ProcessEnv) {
-  const cwd = mkdtempSync(join(tmpdir(), 'server-'));
-  const child = spawn(TSX, [SERVER], {
+function startServer(env: NodeJS.ProcessEnv, script = SERVER, args: string[] = [], cwd = mkdtempSync(join(tmpdir(), 'server-'))) {
+  const child = spawn(TSX, [script, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
   });
@@ -44,6 +43,17 @@ describe('server process', () => {
     await waitFor(() => server.output().includes('upstream: subscribed'), 'subscribed', { timeoutMs: 15_000 });
     const session = JSON.parse(readFileSync(join(server.cwd, '.data/dev-session.json'), 'utf8'));
     expect((await fetch(`${session.bridgeUrl}/readyz`)).status).toBe(200);
+
+    // README's quick start: `npm run watch` in one terminal, `npm run publish-event` in another
+    const watch = startServer({}, join(ROOT, 'bridge/cli/watch.ts'), [], server.cwd);
+    await waitFor(() => watch.output().includes('bridge:status'), 'watch connected', { timeoutMs: 20_000 });
+    const publish = startServer({}, join(ROOT, 'bridge/cli/publish-event.ts'), ['--type', 'USER_ENTERED'], server.cwd);
+    expect(await publish.exited).toBe(0);
+    expect(publish.output()).toMatch(/published Chat_Event__e .*"success":true/);
+    await waitFor(() => /chat:event \{"type":"USER_ENTERED"/.test(watch.output()), 'event at the watching client');
+    expect(watch.output()).toMatch(/refreshChatUsers \{"type":"USER_ENTERED"/);
+    watch.child.kill('SIGINT');
+    await watch.exited;
     const started = Date.now();
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

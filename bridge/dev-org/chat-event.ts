@@ -6,13 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { CHAT_EVENT_API_NAME, CHAT_EVENT_FIELDS } from '../events/contract.js';
+import {
+  invalidField,
+  jsonToken,
+  readOnlyField,
+  requiredFieldsMissing,
+  stringTooLong,
+  wrongJsonType,
+  type SObjectError,
+} from './sobject-errors.js';
 
-/** One error of a Salesforce REST answer (the body is an array of these). */
-export interface SObjectError {
-  errorCode: string;
-  message: string;
-  fields?: string[];
-}
+export type { SObjectError } from './sobject-errors.js';
 
 interface TextField {
   readonly name: string;
@@ -48,27 +52,16 @@ export type ChatEventCheck = { ok: true; values: ChatEventValues } | { ok: false
 export function checkChatEventFields(body: unknown): ChatEventCheck {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const token = Array.isArray(body) ? 'START_ARRAY' : 'VALUE_STRING';
-    return fail({ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of ${CHAT_EVENT_API_NAME} from ${token} value` });
+    return fail(wrongJsonType(CHAT_EVENT_API_NAME, token));
   }
   const given = new Map<string, unknown>();
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === 'attributes') continue;
     const system = SYSTEM_FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
-    if (system) {
-      return fail({
-        errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
-        message: `Unable to create/update fields: ${system}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-        fields: [system],
-      });
-    }
+    if (system) return fail(readOnlyField(system));
     const field = CUSTOM_FIELDS.find((f) => f.name.toLowerCase() === key.toLowerCase());
-    if (!field) {
-      return fail({ errorCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${CHAT_EVENT_API_NAME}` });
-    }
-    if (typeof value === 'object' && value !== null) {
-      const token = Array.isArray(value) ? 'START_ARRAY' : 'START_OBJECT';
-      return fail({ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of string from ${token} value` });
-    }
+    if (!field) return fail(invalidField(key, CHAT_EVENT_API_NAME));
+    if (typeof value === 'object' && value !== null) return fail(wrongJsonType('string', jsonToken(value)));
     given.set(field.name, value);
   }
 
@@ -79,17 +72,9 @@ export function checkChatEventFields(body: unknown): ChatEventCheck {
     const value = textValue(given.get(field.name));
     values[field.name] = value;
     if (value === null && field.required) missing.push(field.name);
-    if (value !== null && value.length > field.length) {
-      errors.push({
-        errorCode: 'STRING_TOO_LONG',
-        message: `${field.label}: data value too large: ${value} (max length=${field.length})`,
-        fields: [field.name],
-      });
-    }
+    if (value !== null && value.length > field.length) errors.push(stringTooLong(field, value));
   }
-  if (missing.length > 0) {
-    errors.unshift({ errorCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
-  }
+  if (missing.length > 0) errors.unshift(requiredFieldsMissing(missing));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, values };
 }
 

@@ -1,8 +1,9 @@
 /**
  * What happens to a request before any route sees it: connections refused while the
- * `refuseConnections` fault is on, bodies over 32,768 bytes answered 413 (the Streaming API's
- * request size limit), and CometD transports other than long-polling POSTs refused (WebSocket
- * upgrades, EventSource and JSON-P GETs), since faye's adapter would otherwise serve them.
+ * `refuseConnections` fault is on, CometD bodies over 32,768 bytes answered 413 (the Streaming API's
+ * request size limit; express routes enforce their own limits in their body parsers), and CometD
+ * transports other than long-polling POSTs refused (WebSocket upgrades, EventSource and JSON-P GETs),
+ * since faye's adapter would otherwise serve them.
  * Installed last, it wraps every `request` and `upgrade` listener of the server, faye's included.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -32,8 +33,8 @@ export function installHttpGate(server: Server, options: HttpGateOptions): void 
   const routes = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (declaredLength(req) > MAX_BODY_BYTES) return tooLarge(req, res);
     if (options.isCometdPath(pathOf(req))) {
+      if (declaredLength(req) > MAX_BODY_BYTES) return tooLarge(req, res);
       if (req.method !== 'POST' && req.method !== 'OPTIONS') {
         return refuseTransport(res, req.method === 'GET' ? 'callback-polling' : String(req.method));
       }

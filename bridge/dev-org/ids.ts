@@ -12,6 +12,8 @@ export const KEY_PREFIX = {
   user: '005',
   /** What REST answers as the id of a published platform event. */
   platformEvent: 'e00',
+  /** `Chat_Message__c` (custom objects get an `a0…` prefix per org; the dev org uses `a01`). */
+  chatMessage: 'a01',
 } as const;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -48,6 +50,39 @@ export function to18CharId(id15: string): string {
  */
 export function newRecordId(prefix: string): string {
   return to18CharId(`${prefix}Dv0${randomBase62(9)}`);
+}
+
+/**
+ * A source of increasing 18-character ids with one key prefix, as a real org hands out: each id sorts
+ * after the previous one (so `ORDER BY Id` follows creation order), and each sequence starts at a
+ * random point, so two dev orgs do not share ids.
+ */
+export function createIdSequence(prefix: string): () => string {
+  // Below 62^9 with room to spare, and an exact integer in a double.
+  let next = randomInt(2 ** 40) * 1_000;
+  return () => {
+    let digits = '';
+    for (let n = next; digits.length < 9; n = Math.floor(n / 62)) digits = BASE62.charAt(n % 62) + digits;
+    next += 1;
+    return to18CharId(`${prefix}Dv0${digits}`);
+  };
+}
+
+/**
+ * Whether `id` is a well-formed record id: 15 base62 characters, or 18 whose last three are the
+ * checksum of the first 15 (any case, as Salesforce accepts).
+ */
+export function isRecordId(id: unknown): id is string {
+  if (typeof id !== 'string' || !/^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$/.test(id)) return false;
+  return id.length === 15 || to18CharId(id.slice(0, 15)).slice(15) === id.slice(15).toUpperCase();
+}
+
+/**
+ * The 18-character form of a well-formed 15- or 18-character id (the dev org's record key), or
+ * `undefined` for anything else.
+ */
+export function canonicalRecordId(id: unknown): string | undefined {
+  return isRecordId(id) ? to18CharId(id.slice(0, 15)) : undefined;
 }
 
 /** A new session id (access token) for the org: `<15-char org id>!<88 opaque characters>`. */

@@ -4,8 +4,12 @@
  * against it over real HTTP, unchanged, with no Salesforce org. Every dev org has its own ids,
  * secrets, sessions, events and clients; several can run in one process.
  *
+ * It also has the Salesforce data side the chat component needs (data-side.ts): sample users and
+ * messages, the chat triggers (writes publish `Chat_Event__e`), the REST sObject API, ChatController
+ * over HTTP (`/dev/apex/ChatController/<method>`) and dev helpers under `/dev/`.
+ *
  * This module wires the parts and owns the server's life: options → identity → sessions, event
- * log, CometD endpoint, routes → listen. Tests drive faults through {@link DevOrg.faults}.
+ * log, CometD endpoint, listen → data side, routes. Tests drive faults through {@link DevOrg.faults}.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +18,7 @@ import { z } from 'zod';
 import { isServedApiVersion } from './api-versions.js';
 import type { StoredChatEvent } from './chat-event.js';
 import { createCometdEndpoint, isCometdPath, type Observations } from './cometd.js';
+import { createDataSide, type BridgeSettings, type DevOrgData } from './data-side.js';
 import { createEventBus, type PublishResult } from './event-bus.js';
 import { EventLog } from './event-log.js';
 import { FaultSwitches } from './fault-switches.js';
@@ -26,6 +31,9 @@ import { SessionStore } from './sessions.js';
 export { BAYEUX_ERROR, invalidReplayId, channelDoesNotExist, replayIdMissing } from './bayeux-errors.js';
 export { PublishRejectedError, type PublishResult } from './event-bus.js';
 export type { Observations, SubscribeAttempt } from './cometd.js';
+export type { BridgeSettings, DevOrgData } from './data-side.js';
+export { DmlError } from './dml.js';
+export type { ChatMessageRecord, SampleUser } from './records.js';
 
 /** Options of {@link startDevOrg}. */
 export interface DevOrgOptions {
@@ -99,6 +107,15 @@ export interface DevOrg {
    * @throws PublishRejectedError with the REST errors when the fields are refused.
    */
   publishEvent(fields: Record<string, unknown>, options?: { createdById?: string }): Promise<PublishResult>;
+  /**
+   * Sets what `ChatController.getBridgeConnection` answers (`url`) and signs its token with (HS256
+   * `tokenSecret`, `audience`, optional `tokenLifetimeSeconds`, default 300). Until called, that
+   * method fails as Apex does without a Chat Bridge Setting. Call again to change.
+   * @throws Error naming every invalid setting.
+   */
+  setBridge(settings: BridgeSettings): void;
+  /** The org's records: sample users, messages, sessions for users, undelete. */
+  readonly data: DevOrgData;
   /** What subscribers did, for assertions. */
   readonly observed: Observations;
   readonly faults: DevOrgFaults;
@@ -150,7 +167,8 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
   const server = createServer();
   const url = await listen(server, settings.port, settings.host);
   const org: OrgContext = { url, apiVersion: settings.apiVersion, identity, sessions };
-  server.on('request', createHttpApp(org, bus, logger));
+  const dataSide = createDataSide(org, bus, logger);
+  server.on('request', createHttpApp(org, bus, dataSide, logger));
   cometd.attach(server);
   installHttpGate(server, { refusing: () => switches.refuseConnections, isCometdPath });
   log.info({ url, orgId: identity.orgId }, 'dev org listening');
@@ -173,6 +191,8 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
     },
     issueAccessToken: () => sessions.issue(user.id).accessToken,
     publishEvent: async (fields, publishOptions) => bus.publish(fields, publishOptions?.createdById ?? user.id),
+    setBridge: (bridgeSettings) => dataSide.setBridge(bridgeSettings),
+    data: dataSide.api,
     observed: cometd.observed,
     faults: {
       expireSessions: () => {

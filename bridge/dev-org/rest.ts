@@ -2,6 +2,7 @@
  * The slice of the REST API the bridge and its tools use: `GET /services/data/` (versions),
  * `GET /services/data/vXX.X/` (resources) and publishing a platform event with
  * `POST /services/data/vXX.X/sobjects/Chat_Event__e/` ("Publish Event Messages Using REST API").
+ * The record resources (sobject-rest.ts) are mounted here, behind the same version and session checks.
  * Errors are Salesforce's: a JSON array of `{ errorCode, message, fields? }` — 401
  * `INVALID_SESSION_ID` for a missing or bad token, 404 `NOT_FOUND`, 400 for refused fields.
  */
@@ -10,6 +11,7 @@ import type { Logger } from 'pino';
 import { CHAT_EVENT_API_NAME } from '../events/contract.js';
 import { servedApiVersions, isServedApiVersion } from './api-versions.js';
 import type { SObjectError } from './chat-event.js';
+import { NOT_FOUND } from './sobject-errors.js';
 import { PublishRejectedError, type EventBus } from './event-bus.js';
 import { MAX_BODY_BYTES, TOO_LARGE_BODY } from './http-gate.js';
 import { identityUrl, type OrgContext } from './org-context.js';
@@ -18,11 +20,13 @@ import { accessTokenFromHeader, type Session } from './sessions.js';
 /** 401 body for a missing, unknown or expired token. */
 export const INVALID_SESSION: SObjectError[] = [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }];
 
-/** 404 body for a resource (version, sObject, path) that does not exist. */
-export const NOT_FOUND: SObjectError[] = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }];
+export { NOT_FOUND };
 
-/** Routes of the REST API. */
-export function restRoutes(org: OrgContext, bus: EventBus, logger: Logger): Router {
+/**
+ * Routes of the REST API.
+ * @param records - routes of the record resources (`sobjects/<object>/…`), run after the session check.
+ */
+export function restRoutes(org: OrgContext, bus: EventBus, logger: Logger, records?: Router): Router {
   const log = logger.child({ module: 'rest' });
   const router = express.Router();
 
@@ -51,14 +55,13 @@ export function restRoutes(org: OrgContext, bus: EventBus, logger: Logger): Rout
     res.json({ identity: identityUrl(org), sobjects: `${base}/sobjects` });
   });
 
+  const isEvent = (req: Request) => String(req.params.sobject).toLowerCase() === CHAT_EVENT_API_NAME.toLowerCase();
+  const eventBody = express.json({ limit: MAX_BODY_BYTES, strict: false });
   router.post(
     '/services/data/:version/sobjects/:sobject',
-    express.json({ limit: MAX_BODY_BYTES, strict: false }),
+    // Other objects are the record routes' (with their own body limit).
+    (req: Request, res: Response, next: NextFunction) => (isEvent(req) ? eventBody(req, res, next) : next('route')),
     (req, res) => {
-      if (req.params.sobject?.toLowerCase() !== CHAT_EVENT_API_NAME.toLowerCase()) {
-        res.status(404).json(NOT_FOUND);
-        return;
-      }
       const session = res.locals.session as Session;
       try {
         const result = bus.publish(req.body, session.userId);
@@ -70,6 +73,8 @@ export function restRoutes(org: OrgContext, bus: EventBus, logger: Logger): Rout
       }
     },
   );
+
+  if (records) router.use(records);
 
   router.use('/services/data', (_req, res) => {
     res.status(404).json(NOT_FOUND);
@@ -87,7 +92,9 @@ export function restErrorHandler(logger: Logger) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     const status = (err as { status?: number }).status ?? 500;
     if (status === 413) {
-      res.status(413).json(TOO_LARGE_BODY);
+      const limit = (err as { limit?: number }).limit;
+      const body = limit === undefined || limit === MAX_BODY_BYTES ? TOO_LARGE_BODY : [{ ...TOO_LARGE_BODY[0]!, message: `Request body exceeds ${limit} bytes` }];
+      res.status(413).json(body);
       return;
     }
     if (status === 400) {

@@ -69,6 +69,8 @@ export interface Subscriber {
   lastReplayId(): number | undefined;
   /** The current session, once logged in (org id for token checks). */
   session(): SalesforceSession | undefined;
+  /** Resolves with the session once the first login has succeeded (never rejects). */
+  loggedIn(): Promise<SalesforceSession>;
 }
 
 /** What to do about a failure. */
@@ -116,6 +118,8 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let replayAll = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  let announceLogin: (s: SalesforceSession) => void;
+  const firstLogin = new Promise<SalesforceSession>((resolve) => (announceLogin = resolve));
 
   const setState = (next: UpstreamState) => {
     if (next === state) return;
@@ -133,6 +137,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       try {
         session = await options.login();
         reauth = false;
+        announceLogin(session);
         logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
       } catch (err) {
         logger.error({ err }, 'upstream: login failed');
@@ -289,6 +294,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     state: () => state,
     lastReplayId: () => replayStore.current(),
     session: () => session,
+    loggedIn: () => firstLogin,
   };
 }
 

@@ -114,3 +114,35 @@ export function subscribeWithJsforce(org: DevOrg, replayFrom: number, token = or
   subscribed.catch(() => undefined);
   return { events, meta, authFailures, subscribed, disconnect: () => client.disconnect() };
 }
+
+/** Record_Id__c of the sentinel event {@link eventsDuring} publishes. */
+const SENTINEL_RECORD_ID = 'sentinel';
+
+/** Publishes a sentinel event and waits until `subscriber` has it: everything published before has arrived. */
+async function settle(org: DevOrg, subscriber: RecordingSubscriber): Promise<number> {
+  const { replayId } = await org.publishEvent({ Type__c: 'USER_LEFT', Record_Id__c: SENTINEL_RECORD_ID });
+  await waitFor(() => subscriber.events.some((e) => e.event.replayId === replayId), 5_000, 'the sentinel event');
+  return subscriber.events.findIndex((e) => e.event.replayId === replayId);
+}
+
+/**
+ * Runs `action` (which may throw or reject; the error is returned) between two sentinel events, so
+ * that exactly the events published while it ran are caught: returns the payloads `subscriber`
+ * received in between, in order.
+ */
+export async function eventsDuring(
+  org: DevOrg,
+  subscriber: RecordingSubscriber,
+  action: () => unknown,
+): Promise<{ payloads: Array<Record<string, unknown>>; error: unknown }> {
+  await subscriber.subscribed;
+  const start = await settle(org, subscriber);
+  let error: unknown;
+  try {
+    await action();
+  } catch (err) {
+    error = err;
+  }
+  const end = await settle(org, subscriber);
+  return { payloads: subscriber.events.slice(start + 1, end).map((e) => e.payload), error };
+}

@@ -1,6 +1,8 @@
 /**
  * Starts what a user would have running — the embedded dev org and a bridge logged in to it over
- * HTTP — on port 0, and connects real socket.io clients with dev-org-signed tokens.
+ * HTTP — on port 0, and connects real socket.io clients with dev-org-signed tokens. With
+ * `{ preview: true }` it is wired exactly as `npm start` wires it (startDevMode: the dev org told
+ * where the bridge is, the local preview mounted at `/`).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { createBridge, type Bridge } from '../../bridge/app.js';
 import { loadConfig, type BridgeConfig } from '../../bridge/config.js';
+import { startDevMode, type DevMode } from '../../bridge/dev-mode.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../bridge/events/contract.js';
 import { signBridgeToken } from '../../bridge/dev-org/bridge-token.js';
 import { startDevOrg, type DevOrg, type DevOrgOptions } from '../../bridge/dev-org/index.js';
@@ -30,6 +33,8 @@ export interface Watcher {
 
 export interface Stack {
   devOrg: DevOrg;
+  /** Set with `{ preview: true }`: the dev mode `npm start` runs (preview routes, setBridge). */
+  devMode: DevMode | undefined;
   bridge: Bridge;
   url: string;
   config: BridgeConfig;
@@ -53,20 +58,26 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
 export async function startStack(
   env: NodeJS.ProcessEnv = {},
   devOrgOptions: DevOrgOptions = {},
-  tuning: { watchdogMarginMs?: number } = {},
+  tuning: { watchdogMarginMs?: number; preview?: boolean } = {},
 ): Promise<Stack> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const devOrg = await startDevOrg({ advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions });
-  const { clientId, username, privateKeyPem } = devOrg.credentials;
-  const config: BridgeConfig = {
-    ...loadConfig({
-      CHAT_TOKEN_SECRET: TOKEN_SECRET,
-      REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json'),
-      ...env,
-    }),
-    loginUrl: devOrg.url,
-    salesforce: { flow: 'jwt-bearer', clientId, username, privateKeyPem },
-  };
+  const baseConfig = loadConfig({
+    CHAT_TOKEN_SECRET: TOKEN_SECRET,
+    REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json'),
+    ...env,
+  });
+  const tunedDevOrg = { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions };
+  let devMode: DevMode | undefined;
+  let devOrg: DevOrg;
+  let config: BridgeConfig;
+  if (tuning.preview) {
+    devMode = await startDevMode(baseConfig, logger, { devOrg: tunedDevOrg, sessionFile: false });
+    ({ devOrg, config } = devMode);
+  } else {
+    devOrg = await startDevOrg(tunedDevOrg);
+    const { clientId, username, privateKeyPem } = devOrg.credentials;
+    config = { ...baseConfig, loginUrl: devOrg.url, salesforce: { flow: 'jwt-bearer', clientId, username, privateKeyPem } };
+  }
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
   const sockets: TestSocket[] = [];
   const build = () =>
@@ -74,10 +85,12 @@ export async function startStack(
       logger,
       login: () => login(target),
       subscriber: { backoff: { initialMs: 50, maxMs: 400 }, watchdogMarginMs: tuning.watchdogMarginMs ?? 800 },
+      routes: devMode?.routes,
     });
 
   const stack: Stack = {
     devOrg,
+    devMode,
     bridge: await build(),
     url: '',
     config,
@@ -85,6 +98,7 @@ export async function startStack(
       stack.bridge = await build();
       const port = await stack.bridge.listen(Number(new URL(stack.url).port), '127.0.0.1');
       stack.url = `http://127.0.0.1:${port}`;
+      await devMode?.announce(stack.url);
     },
     async connect(user = {}, options = {}) {
       const token = await signBridgeToken(
@@ -119,10 +133,11 @@ export async function startStack(
     async close() {
       for (const s of sockets) s.close();
       await stack.bridge.close().catch(() => undefined);
-      await devOrg.close();
+      await (devMode ?? devOrg).close();
     },
   };
   const port = await stack.bridge.listen(0, '127.0.0.1');
   stack.url = `http://127.0.0.1:${port}`;
+  await devMode?.announce(stack.url);
   return stack;
 }

@@ -56,8 +56,13 @@ export const DEFAULT_TIMING = Object.freeze({
     /** Retry a failed token refresh after this long. */
     tokenRetryDelayMs: 30000,
     /** Give up reconnecting with fresh tokens after this many refused handshakes in a row. */
-    maxTokenReconnects: 3
+    maxTokenReconnects: 3,
+    /** Retry after this long when the bridge refused for its own reasons (starting, stopping). */
+    transientRetryDelayMs: 2000
 });
+
+/** `connect_error` reasons that say nothing about the token: the bridge is starting, stopping or failed. */
+const TRANSIENT_REFUSALS = Object.freeze(['internal', 'closing']);
 
 const BOTH = Object.freeze({ messages: true, users: true });
 
@@ -161,6 +166,17 @@ export function isExpiredTokenError(error) {
 }
 
 /**
+ * Did the bridge refuse the handshake for a passing reason of its own (it is restarting, shutting
+ * down, or could not check the token yet)? Such a refusal is retried, not shown as final.
+ * @param {Error & {data?: object}} error socket.io connect_error.
+ * @returns {boolean} true for a transient refusal.
+ */
+export function isTransientRefusal(error) {
+    const reason = error && error.data && error.data.reason;
+    return TRANSIENT_REFUSALS.includes(reason);
+}
+
+/**
  * One chat connection to the bridge. See the module comment for what it does.
  */
 export class ChatSocket {
@@ -197,6 +213,7 @@ export class ChatSocket {
         this.refreshing = false;
         this.pendingScope = null;
         this.tokenTimer = null;
+        this.retryTimer = null;
 
         this.typingActive = false;
         this.lastTypingStartAt = 0;
@@ -252,6 +269,7 @@ export class ChatSocket {
         this.stopTyping();
         this.clearTimer('refreshTimer');
         this.clearTimer('tokenTimer');
+        this.clearTimer('retryTimer');
         this.clearTimer('typingIdleTimer');
         this.typers.forEach((typer) => clearTimeout(typer.timer));
         this.typers.clear();
@@ -424,7 +442,12 @@ export class ChatSocket {
             if (this.stopped) {
                 return;
             }
-            if (isExpiredTokenError(error)) {
+            if (isTransientRefusal(error) && !socket.active) {
+                this.setState(ConnectionState.RECONNECTING);
+                this.clearTimer('retryTimer');
+                // eslint-disable-next-line @lwc/lwc/no-async-operation
+                this.retryTimer = setTimeout(() => this.reconnectWithFreshToken(), this.timing.transientRetryDelayMs);
+            } else if (isExpiredTokenError(error)) {
                 if (socket.active) {
                     this.refreshToken();
                 } else {

@@ -7,9 +7,11 @@ import {
     ChatSocket,
     CLIENT_EVENTS,
     ConnectionState,
+    DEFAULT_TIMING,
     SERVER_EVENTS,
     describeTypers,
     isExpiredTokenError,
+    isTransientRefusal,
     resolveIo,
     sameUserId,
     scopeForEvent,
@@ -196,6 +198,24 @@ describe('c/chatSocket ChatSocket', () => {
         expect(socketIoMock.socket.connectCalls).toBe(3);
         expect(calls.status[calls.status.length - 1].state).toBe(ConnectionState.OFFLINE);
         expect(calls.errors.map((e) => e.message)).toContain('The chat server keeps refusing the sign-in token.');
+    });
+
+    it('retries a refusal that is about the bridge, not the token (restarting, shutting down)', async () => {
+        const { chatSocket, calls } = createChatSocket();
+        await chatSocket.start();
+        const closing = Object.assign(new Error('bridge shutting down'), { data: { reason: 'closing' } });
+
+        socketIoMock.fireMockError(closing);
+        await flushPromises();
+        expect(calls.status[calls.status.length - 1].state).toBe(ConnectionState.RECONNECTING);
+        expect(calls.errors).toHaveLength(0);
+        expect(socketIoMock.socket.connectCalls).toBe(0);
+
+        jest.advanceTimersByTime(DEFAULT_TIMING.transientRetryDelayMs);
+        await flushPromises();
+        expect(chatSocket.getConnection).toHaveBeenCalledTimes(2);
+        expect(socketIoMock.socket.connectCalls).toBe(1);
+        expect(isTransientRefusal(Object.assign(new Error('x'), { data: { reason: 'bad-signature' } }))).toBe(false);
     });
 
     it('refreshes the token on a transport-level expired refusal without forcing a reconnect', async () => {

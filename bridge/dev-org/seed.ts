@@ -1,0 +1,71 @@
+/**
+ * What a fresh dev org holds, so the chat has people and a conversation from the first look: four
+ * sample users (Ana, Ben, Chen, Dana — Ana and Ben already in the room), the integration user the
+ * bridge logs in as, and a short history from the last hour. Loaded straight into the tables, as
+ * data present before anyone subscribed: seeding publishes no `Chat_Event__e`. Ids are generated
+ * per org; find a user by `FirstName`.
+ */
+import type { IntegrationUser } from './identity.js';
+import { KEY_PREFIX, newRecordId } from './ids.js';
+import { photoPath } from './photos.js';
+import { auditTimestamp, type OrgRecords, type SampleUser } from './records.js';
+
+/** The sample people: first and last name, and whether they start in the chat room. */
+export const SAMPLE_PEOPLE = [
+  { firstName: 'Ana', lastName: 'Alvarez', chatActive: true },
+  { firstName: 'Ben', lastName: 'Okafor', chatActive: true },
+  { firstName: 'Chen', lastName: 'Wei', chatActive: false },
+  { firstName: 'Dana', lastName: 'Smith', chatActive: false },
+] as const;
+
+/** The sample history: who said what, how many minutes ago. */
+const HISTORY: ReadonlyArray<{ author: string; minutesAgo: number; content: string }> = [
+  { author: 'Ana', minutesAgo: 55, content: 'Morning! Is the pipeline review still at ten?' },
+  { author: 'Ben', minutesAgo: 48, content: 'Yes, room 4. I will bring the updated forecast.' },
+  { author: 'Chen', minutesAgo: 31, content: 'Running five minutes late.\nStart without me.' },
+  { author: 'Dana', minutesAgo: 17, content: 'Slides are in the shared folder.' },
+  { author: 'Ana', minutesAgo: 4, content: 'Thanks, Dana. Great session, everyone!' },
+];
+
+/**
+ * Adds the sample users, the integration user and the sample history to `records`.
+ * @param orgUrl - the dev org's URL, for photo URLs.
+ * @param integrationUser - the user every login flow logs in as (listed last, not in the room).
+ */
+export function seedRecords(records: OrgRecords, orgUrl: string, integrationUser: IntegrationUser, now: number = Date.now()): void {
+  const domain = integrationUser.username.split('@')[1] ?? 'dev-org.invalid';
+  const user = (id: string, firstName: string, lastName: string, username: string, chatActive: boolean): SampleUser => ({
+    Id: id,
+    Name: `${firstName} ${lastName}`,
+    FirstName: firstName,
+    LastName: lastName,
+    Username: username,
+    SmallPhotoUrl: `${orgUrl}${photoPath(id)}`,
+    Chat_Active__c: chatActive,
+    IsActive: true,
+  });
+  const byFirstName = new Map<string, SampleUser>();
+  for (const person of SAMPLE_PEOPLE) {
+    const username = `${person.firstName}.${person.lastName}@${domain}`.toLowerCase();
+    const sample = user(newRecordId(KEY_PREFIX.user), person.firstName, person.lastName, username, person.chatActive);
+    byFirstName.set(person.firstName, sample);
+    records.putUser(sample);
+  }
+  const [first, ...rest] = integrationUser.name.split(' ');
+  records.putUser(user(integrationUser.id, first ?? 'Integration', rest.join(' ') || 'User', integrationUser.username, false));
+
+  for (const line of HISTORY) {
+    const authorId = byFirstName.get(line.author)!.Id;
+    const at = auditTimestamp(now - line.minutesAgo * 60_000);
+    records.putMessage({
+      ...records.newMessageKeys(),
+      Content__c: line.content,
+      User__c: authorId,
+      CreatedById: authorId,
+      CreatedDate: at,
+      LastModifiedById: authorId,
+      LastModifiedDate: at,
+      IsDeleted: false,
+    });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The HTML of the local preview page. One shell for every state: the SLDS stylesheet, a header
+ * saying what this is and who is signed in, and a main area that holds the picker or the room once
+ * the bundle runs — or, while the bundle is being built, a "building" notice that polls
+ * `/preview/status` and reloads when it is ready, or the build error.
+ */
+
+/** What the page shows. */
+export type PageState =
+  | { state: 'ready'; bundleUrl: string; devOrgUrl: string; bridgeUrl: string | undefined }
+  | { state: 'building' }
+  | { state: 'failed'; message: string };
+
+/** Where the page's stylesheet comes from (served from @salesforce-ux/design-system). */
+export const SLDS_STYLESHEET = '/assets/styles/salesforce-lightning-design-system.min.css';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** JSON inside `<script type="application/json">`: `<` escaped so no `</script>` can end it. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const BUILDING_SCRIPT = `
+(function poll() {
+  fetch('/preview/status', { cache: 'no-store' })
+    .then(function (r) { return r.json(); })
+    .then(function (s) {
+      if (s.state === 'ready' || s.state === 'failed') { window.location.reload(); return; }
+      setTimeout(poll, 500);
+    })
+    .catch(function () { setTimeout(poll, 1000); });
+})();`;
+
+const BUNDLE_FAILED_SCRIPT =
+  "document.getElementById('app').innerHTML = '<div class=\"slds-notify slds-notify_alert slds-alert_error\" role=\"alert\">" +
+  "The preview bundle could not be loaded. Reload the page (it is rebuilt when missing).</div>'";
+
+function main(page: PageState): string {
+  switch (page.state) {
+    case 'ready':
+      return '<p class="slds-text-color_weak" role="status">Loading…</p>';
+    case 'building':
+      return [
+        '<div class="slds-notify slds-notify_alert slds-alert_offline" role="status" data-id="preview-building">',
+        '<span>Building the preview (rollup + LWC OSS)… the first build takes about 15 s; this page reloads by itself.</span>',
+        '</div>',
+      ].join('');
+    case 'failed':
+      return [
+        '<div class="slds-notify slds-notify_alert slds-alert_error" role="alert" data-id="preview-failed">',
+        `<pre class="slds-text-align_left" style="white-space: pre-wrap">The preview could not be built:\n${escapeHtml(page.message)}</pre>`,
+        '</div>',
+      ].join('');
+  }
+}
+
+/** Renders the page for a state. */
+export function renderPage(page: PageState): string {
+  const head = [
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>Chat · sf-chat-bridge preview</title>',
+    `<link rel="stylesheet" href="${SLDS_STYLESHEET}">`,
+    '<style>body{background:#f3f3f3;min-height:100vh}.preview-main{max-width:64rem;margin:0 auto}.preview-user{width:100%;border:1px solid #dddbda;cursor:pointer;text-align:left}.preview-user:hover{background:#f3f6f9}</style>',
+  ];
+  let tail = '';
+  if (page.state === 'ready') {
+    head.push(
+      `<script type="application/json" id="preview-config">${scriptJson({ devOrgUrl: page.devOrgUrl, bridgeUrl: page.bridgeUrl ?? null })}</script>`,
+    );
+    tail = `<script type="module" src="${escapeHtml(page.bundleUrl)}" onerror="${escapeHtml(BUNDLE_FAILED_SCRIPT)}"></script>`;
+  } else if (page.state === 'building') {
+    tail = `<script>${BUILDING_SCRIPT}</script>`;
+  }
+  return `<!doctype html>
+<html lang="en">
+<head>
+${head.join('\n')}
+</head>
+<body>
+<header class="slds-page-header slds-m-bottom_medium">
+  <div class="slds-page-header__row preview-main">
+    <div class="slds-page-header__col-title">
+      <h1 class="slds-page-header__title">sf-chat-bridge · local preview</h1>
+      <p class="slds-page-header__name-meta">The websocketChat component from force-app, on the embedded dev org.</p>
+    </div>
+    <div class="slds-page-header__col-actions slds-grid slds-grid_vertical-align-center">
+      <span id="preview-who" class="slds-m-right_small" data-id="preview-who"></span>
+      <button id="preview-switch" type="button" class="slds-button slds-button_neutral slds-hide">Switch user</button>
+    </div>
+  </div>
+</header>
+<main id="app" class="preview-main slds-p-horizontal_medium">${main(page)}</main>
+${tail}
+</body>
+</html>
+`;
+}
