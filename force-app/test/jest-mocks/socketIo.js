@@ -7,7 +7,8 @@
 
 const RESERVED = new Set(['connect', 'disconnect', 'connect_error']);
 
-class FakeManager {
+/** on/off/fire bookkeeping shared by the fake manager and the fake socket. */
+class Handlers {
     constructor() {
         this.handlers = new Map();
     }
@@ -35,36 +36,19 @@ class FakeManager {
     }
 }
 
-class FakeSocket {
+class FakeManager extends Handlers {}
+
+class FakeSocket extends Handlers {
     constructor(url, options) {
+        super();
         this.url = url;
         this.options = options || {};
-        this.handlers = new Map();
         this.emitted = [];
         this.connected = false;
         this.active = true;
         this.closed = false;
         this.connectCalls = 0;
         this.io = new FakeManager();
-    }
-    on(name, handler) {
-        const list = this.handlers.get(name) || [];
-        list.push(handler);
-        this.handlers.set(name, list);
-        return this;
-    }
-    off(name, handler) {
-        if (!name) {
-            this.handlers.clear();
-        } else if (!handler) {
-            this.handlers.delete(name);
-        } else {
-            this.handlers.set(
-                name,
-                (this.handlers.get(name) || []).filter((h) => h !== handler)
-            );
-        }
-        return this;
     }
     emit(name, ...args) {
         this.emitted.push({ name, args });
@@ -87,9 +71,6 @@ class FakeSocket {
     }
     close() {
         return this.disconnect();
-    }
-    fire(name, ...args) {
-        (this.handlers.get(name) || []).forEach((handler) => handler(...args));
     }
     /** What the handshake would send: resolves the `auth` option like socket.io does. */
     handshakeAuth() {
