@@ -57,6 +57,17 @@ describe('upstream faults', () => {
     expect(await reconnectCauses()).toContainEqual(expect.stringContaining('cause="auth"'));
   });
 
+  it('403::Handshake denied (401 reason) → logs in again before the next handshake', async () => {
+    // Forgotten AND expired: the new handshake still carries the old token and is denied.
+    await survives(() => {
+      stack.devOrg.faults.forgetClients();
+      stack.devOrg.faults.expireSessions();
+    });
+    const causes = await reconnectCauses();
+    expect(causes).toContainEqual(expect.stringContaining('cause="unknown-client"'));
+    expect(causes).toContainEqual(expect.stringContaining('cause="auth"'));
+  });
+
   it('403::Unknown client → handshakes again and resubscribes', async () => {
     await survives(() => stack.devOrg.faults.forgetClients());
     expect(await reconnectCauses()).toContainEqual(expect.stringContaining('cause="unknown-client"'));
