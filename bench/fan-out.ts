@@ -88,7 +88,12 @@ async function run(sockets: number, events: number) {
 }
 
 const NOTE = '* heap of bridge and clients together (one process)';
-const [n, m] = process.argv.slice(2).map(Number);
+const args = process.argv.slice(2);
+if (args.some((a) => !/^[1-9]\d*$/.test(a)) || args.length > 2) {
+  console.error('usage: npm run bench [-- <sockets> <events>]   (positive whole numbers)');
+  process.exit(2);
+}
+const [n, m] = args.map(Number);
 const sizes = n ? [n] : [10, 100, 500];
 const events = m || 50;
 const rows = [];

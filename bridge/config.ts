@@ -76,17 +76,19 @@ const url = (name: string) =>
 const pem = (s: string | undefined) => s?.replace(/\\n/g, '\n');
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  NODE_ENV: optionalText,
+  PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, 'PORT must be a number from 0 to 65535')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'PORT must be a number from 0 to 65535')
+      .default(3000),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The login variables are read as a set by pickLogin; only the URL's form is checked here.
   SF_INSTANCE_URL: url('SF_INSTANCE_URL').optional(),
-  SF_ACCESS_TOKEN: optionalText,
-  SF_CLIENT_ID: optionalText,
-  SF_CLIENT_SECRET: optionalText,
-  SF_USERNAME: optionalText,
-  SF_PASSWORD: optionalText,
-  SF_PRIVATE_KEY: optionalText,
-  SF_PRIVATE_KEY_FILE: optionalText,
   SF_LOGIN_URL: url('SF_LOGIN_URL').default('https://login.salesforce.com'),
   SF_API_VERSION: z
     .string()
@@ -108,53 +110,71 @@ const envSchema = z.object({
     'CHAT_TOKEN_PUBLIC_KEY must be a PEM public key or certificate',
   ),
   CHAT_TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
-  ALLOWED_ORIGINS: z.string().default(DEFAULT_ALLOWED_ORIGINS),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default(DEFAULT_ALLOWED_ORIGINS)
+    .transform((list, ctx) => {
+      const origins = list.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        try {
+          createOriginMatcher([origin]); // the gateway's own parser: one rule for both
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }
+      return origins;
+    }),
   REPLAY_STORE: z.string().trim().min(1).default('.data/replay.json'),
 });
 
-type Env = z.infer<typeof envSchema>;
+/** The variables that choose and carry the Salesforce login, trimmed, empty meaning unset. */
+const LOGIN_VARIABLES = [
+  'SF_INSTANCE_URL',
+  'SF_ACCESS_TOKEN',
+  'SF_CLIENT_ID',
+  'SF_CLIENT_SECRET',
+  'SF_USERNAME',
+  'SF_PASSWORD',
+  'SF_PRIVATE_KEY',
+  'SF_PRIVATE_KEY_FILE',
+] as const;
+type LoginVariables = Partial<Record<(typeof LOGIN_VARIABLES)[number], string>>;
 
 /**
- * Reads and validates the configuration.
+ * Reads and validates the configuration. Field checks and the checks across variables (login sets,
+ * token keys, production) all run, so one message names every problem.
  * @param env - the environment, `process.env` by default (tests pass their own).
  * @returns the configuration; `salesforce` is undefined when the dev org should be used.
  * @throws ConfigError naming every missing or invalid variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
-    );
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  const production = e.NODE_ENV === 'production';
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
 
-  const salesforce = pickLogin(e, problems);
-  if (!salesforce && production && problems.length === 0) {
+  const vars: LoginVariables = {};
+  for (const name of LOGIN_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value) vars[name] = value;
+  }
+  const production = env.NODE_ENV?.trim() === 'production';
+  const loginProblems: string[] = [];
+  const salesforce = pickLogin(vars, loginProblems);
+  problems.push(...loginProblems);
+  if (!salesforce && production && loginProblems.length === 0) {
     problems.push(
       'NODE_ENV=production needs Salesforce credentials: set SF_INSTANCE_URL+SF_ACCESS_TOKEN, ' +
         'SF_CLIENT_ID+SF_USERNAME+SF_PRIVATE_KEY, SF_CLIENT_ID+SF_CLIENT_SECRET, or SF_USERNAME+SF_PASSWORD',
     );
   }
   // On the dev org the bridge generates its own secret and shares it with the dev org's token issuer.
-  if (salesforce && !e.CHAT_TOKEN_SECRET && !e.CHAT_TOKEN_PUBLIC_KEY) {
+  if ((salesforce || production) && !env.CHAT_TOKEN_SECRET?.trim() && !env.CHAT_TOKEN_PUBLIC_KEY?.trim()) {
     problems.push('CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY: one is required to verify browser tokens');
   }
 
-  const allowedOrigins = e.ALLOWED_ORIGINS.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  for (const origin of allowedOrigins) {
-    try {
-      createOriginMatcher([origin]); // the gateway's own parser: one rule for both
-    } catch (err) {
-      problems.push(`ALLOWED_ORIGINS: ${(err as Error).message}`);
-    }
-  }
-
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
   return {
     port: e.PORT,
     production,
@@ -168,16 +188,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       publicKeyPem: pem(e.CHAT_TOKEN_PUBLIC_KEY),
       audience: e.CHAT_TOKEN_AUDIENCE,
     },
-    allowedOrigins,
+    allowedOrigins: e.ALLOWED_ORIGINS,
     replayStorePath: e.REPLAY_STORE,
   };
 }
 
 /** Picks the first complete login set; records a problem for a set that was started but not finished. */
-function pickLogin(e: Env, problems: string[]): SalesforceLogin | undefined {
+function pickLogin(e: LoginVariables, problems: string[]): SalesforceLogin | undefined {
   if (e.SF_INSTANCE_URL || e.SF_ACCESS_TOKEN) {
     if (e.SF_INSTANCE_URL && e.SF_ACCESS_TOKEN) {
-      return { flow: 'access-token', instanceUrl: e.SF_INSTANCE_URL, accessToken: e.SF_ACCESS_TOKEN };
+      return { flow: 'access-token', instanceUrl: e.SF_INSTANCE_URL.replace(/\/+$/, ''), accessToken: e.SF_ACCESS_TOKEN };
     }
     problems.push(
       e.SF_INSTANCE_URL
@@ -226,7 +246,7 @@ function pickLogin(e: Env, problems: string[]): SalesforceLogin | undefined {
   return undefined;
 }
 
-function readPrivateKey(e: Env, problems: string[]): string | undefined {
+function readPrivateKey(e: LoginVariables, problems: string[]): string | undefined {
   let text = pem(e.SF_PRIVATE_KEY);
   if (!text && e.SF_PRIVATE_KEY_FILE) {
     try {

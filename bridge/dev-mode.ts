@@ -35,6 +35,8 @@ export interface DevSession {
   /** HS256 secret browser tokens are signed with. */
   tokenSecret: string;
   audience: string;
+  /** Process that wrote the file; only it replaces or removes the file while it runs. */
+  pid: number;
 }
 
 /** A started dev org and the configuration that points the bridge at it. */
@@ -103,18 +105,41 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
         clientSecret: devOrg.credentials.clientSecret,
         tokenSecret,
         audience: config.token.audience,
+        pid: process.pid,
       };
       if (sessionFile) {
-        await mkdir(dirname(sessionFile), { recursive: true });
-        await writeFile(sessionFile, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+        const owner = await liveOwner(sessionFile);
+        if (owner === undefined || owner === process.pid) {
+          await mkdir(dirname(sessionFile), { recursive: true });
+          await writeFile(sessionFile, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
+        } else {
+          logger.warn({ sessionFile, owner }, 'dev mode: another dev-mode bridge owns the session file; the CLI tools talk to that one');
+        }
       }
       return session;
     },
     async close() {
-      if (sessionFile) await rm(sessionFile, { force: true });
+      if (sessionFile && (await liveOwner(sessionFile)) === process.pid) await rm(sessionFile, { force: true });
       await devOrg.close();
     },
   };
+}
+
+/** The pid in a session file if that process is still running, else undefined. */
+async function liveOwner(file: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = (JSON.parse(await readFile(file, 'utf8')) as Partial<DevSession>).pid ?? NaN;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid)) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }
 
 /**

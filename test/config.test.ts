@@ -64,6 +64,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('names field problems and problems across variables in the same message', () => {
+    const message = problems({ NODE_ENV: 'production', PORT: 'abc', ALLOWED_ORIGINS: '*', LOG_LEVEL: 'nope' });
+    for (const name of ['PORT', 'LOG_LEVEL', 'ALLOWED_ORIGINS', 'NODE_ENV=production needs Salesforce credentials', 'CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('reads PORT strictly: empty means the default, anything but digits is refused', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(problems({ PORT: '0x10' })).toMatch(/PORT must be a number from 0 to 65535/);
+    expect(problems({ PORT: '70000' })).toMatch(/PORT must be a number from 0 to 65535/);
+  });
+
   it('names what an incomplete login set lacks', () => {
     expect(problems({ SF_INSTANCE_URL: 'https://x.my.salesforce.com' })).toMatch(/SF_ACCESS_TOKEN is required/);
     expect(problems({ SF_USERNAME: 'u' })).toMatch(/SF_PASSWORD is required/);

@@ -50,6 +50,9 @@ describe('server process', () => {
     const publish = startServer({}, join(ROOT, 'bridge/cli/publish-event.ts'), ['--type', 'USER_ENTERED'], server.cwd);
     expect(await publish.exited).toBe(0);
     expect(publish.output()).toMatch(/published Chat_Event__e .*"success":true/);
+    const unknown = startServer({}, join(ROOT, 'bridge/cli/publish-event.ts'), ['--type', 'NOPE'], server.cwd);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toMatch(/unknown --type NOPE/);
     await waitFor(() => /chat:event \{"type":"USER_ENTERED"/.test(watch.output()), 'event at the watching client');
     expect(watch.output()).toMatch(/refreshChatUsers \{"type":"USER_ENTERED"/);
     watch.child.kill('SIGINT');

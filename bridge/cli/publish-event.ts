@@ -9,7 +9,13 @@ import { loadConfig } from '../config.js';
 import { CHAT_EVENT_API_NAME, CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES } from '../events/contract.js';
 import { cliLogin } from './cli-login.js';
 
-const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>]`;
+const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>]
+  --record  Record_Id__c: the Chat_Message__c id (MESSAGE_*) or User id (USER_*); default: a placeholder
+            message id for MESSAGE_*, the logged-in user for USER_*
+  --user    User_Id__c; default: the logged-in user`;
+
+/** Record_Id__c of MESSAGE_* events when none is given: message-shaped, pointing at no record. */
+const PLACEHOLDER_MESSAGE_ID = 'a01000000000000AAA';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,10 +25,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
+  const type = values.type;
+  if (!(CHAT_EVENT_TYPES as readonly string[]).includes(type)) {
+    process.stderr.write(`publish-event: unknown --type ${type} (the bridge would drop it)\n${USAGE}\n`);
+    process.exit(2);
+  }
   const session = await cliLogin(loadConfig());
   const fields = {
-    [CHAT_EVENT_FIELDS.type]: values.type,
-    [CHAT_EVENT_FIELDS.recordId]: values.record ?? session.userId,
+    [CHAT_EVENT_FIELDS.type]: type,
+    [CHAT_EVENT_FIELDS.recordId]: values.record ?? (type.startsWith('MESSAGE_') ? PLACEHOLDER_MESSAGE_ID : session.userId),
     [CHAT_EVENT_FIELDS.userId]: values.user ?? session.userId,
   };
   const result = await session.connection.sobject(CHAT_EVENT_API_NAME).create(fields);

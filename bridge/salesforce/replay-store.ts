@@ -8,7 +8,8 @@
  * few recorded ids; those events are delivered again after restart and dropped by EventUuid, never
  * lost.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 
@@ -36,9 +37,17 @@ export interface ReplayStore {
  * Opens the store at `path` for `channel`, reading any existing value.
  * A missing file, unreadable JSON or an id stored for another channel all mean "no id" (subscribe
  * with -1) and are logged, never thrown.
- * @param path - file path; parent folders are created on first write.
+ * @param path - file path; its parent folders are created now.
+ * @throws Error naming REPLAY_STORE when the folder cannot be created or written: better to refuse to
+ *   start than to lose progress silently at the first event.
  */
 export async function openReplayStore(path: string, channel: string, logger: Logger): Promise<ReplayStore> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await access(dirname(path), constants.W_OK);
+  } catch (err) {
+    throw new Error(`REPLAY_STORE: cannot write to ${dirname(path)} (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
+  }
   let value = await readStored(path, channel, logger);
   let written = value;
   let writing: Promise<void> | undefined;

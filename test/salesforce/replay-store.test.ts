@@ -31,6 +31,12 @@ describe('replay store', () => {
     expect((await openReplayStore(path, CHANNEL, logger)).current()).toBeUndefined();
   });
 
+  it('refuses to open where it cannot write, naming REPLAY_STORE', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'replay-')), 'a-file');
+    writeFileSync(file, 'not a folder');
+    await expect(openReplayStore(join(file, 'replay.json'), CHANNEL, logger)).rejects.toThrow(/REPLAY_STORE: cannot write/);
+  });
+
   it('never leaves a half-written file behind (rename is atomic)', async () => {
     const path = tempFile();
     const store = await openReplayStore(path, CHANNEL, logger);
