@@ -296,9 +296,11 @@ describe('LWC socket events ↔ contract.ts', () => {
 describe('dev org ↔ contract.ts', () => {
   const devOrgFiles = walk(DEV_ORG_DIR).filter((f) => f.endsWith('.ts'));
 
-  // TODO(lead): bridge/dev-org is being built in parallel. Once it exists these checks run; until
-  // then they are skipped (not passed) so the gap stays visible in the test report.
-  it.skipIf(devOrgFiles.length === 0)('hard-codes no __c/__e name that force-app and the contract do not define', () => {
+  it('finds the dev org sources (CONTRACT_DEV_ORG_DIR may point elsewhere)', () => {
+    expect(devOrgFiles.length).toBeGreaterThan(0);
+  });
+
+  it('hard-codes no __c/__e name that force-app and the contract do not define', () => {
     const known = new Set<string>([contract.CHAT_EVENT_API_NAME, ...Object.values(contract.CHAT_EVENT_FIELDS), ...forceAppApiNames]);
     const strays = devOrgFiles.flatMap((file) =>
       [...read(file).matchAll(/\b[A-Za-z][A-Za-z0-9_]*__(?:c|e)\b/g)]
@@ -309,7 +311,7 @@ describe('dev org ↔ contract.ts', () => {
     expect(strays).toEqual([]);
   });
 
-  it.skipIf(devOrgFiles.length === 0)('hard-codes no Type__c value outside the contract', () => {
+  it('hard-codes no Type__c value outside the contract', () => {
     const strays = devOrgFiles.flatMap((file) =>
       [...read(file).matchAll(/['"`]((?:MESSAGE|USER)_[A-Z_]+)['"`]/g)]
         .map((m) => m[1])
@@ -319,7 +321,7 @@ describe('dev org ↔ contract.ts', () => {
     expect(strays).toEqual([]);
   });
 
-  it.skipIf(devOrgFiles.length === 0)('declares Chat_Event__e fields with the lengths and required flags of force-app', () => {
+  it('declares Chat_Event__e fields with the lengths and required flags of force-app', () => {
     const declared = devOrgFiles.flatMap((file) =>
       [...read(file).matchAll(/name:\s*CHAT_EVENT_FIELDS\.(\w+)[^}]*?length:\s*(\d+)[^}]*?required:\s*(true|false)/g)].map((m) => ({
         file: relative(ROOT, file),
@@ -328,6 +330,7 @@ describe('dev org ↔ contract.ts', () => {
         required: m[3],
       })),
     );
+    expect(declared.map((d) => d.field).sort()).toEqual(Object.values(contract.CHAT_EVENT_FIELDS).sort());
     for (const { file, field, length, required } of declared) {
       const source = eventFields.find((f) => f.fullName === field);
       expect(source, `${file}: ${field} exists in force-app`).toBeDefined();
