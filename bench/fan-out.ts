@@ -10,55 +10,24 @@
  * Client and bridge share this process and the machine's 2 cores, so absolute numbers are pessimistic;
  * compare rows and runs on one machine, not across machines.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import { createBridge } from '../bridge/app.js';
-import { loadConfig } from '../bridge/config.js';
-import { signBridgeToken } from '../bridge/dev-org/bridge-token.js';
-import { startDevOrg } from '../bridge/dev-org/index.js';
 import type { ChatEvent } from '../bridge/events/contract.js';
-import { login } from '../bridge/salesforce/login.js';
-
-const SECRET = 'bench-secret-bench-secret-bench-secret';
+import { startStack } from '../test/helpers/stack.js';
 
 async function run(sockets: number, events: number) {
-  const devOrg = await startDevOrg({ advisedTimeoutMs: 20_000 });
-  const { clientId, username, privateKeyPem } = devOrg.credentials;
-  const config = {
-    ...loadConfig({ CHAT_TOKEN_SECRET: SECRET, REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bench-')), 'r.json') }),
-    loginUrl: devOrg.url,
-    salesforce: { flow: 'jwt-bearer' as const, clientId, username, privateKeyPem },
-  };
-  const bridge = await createBridge(config, {
-    logger: pino({ level: 'silent' }),
-    login: () => login({ login: config.salesforce, loginUrl: devOrg.url, apiVersion: config.apiVersion }),
-  });
-  const port = await bridge.listen(0, '127.0.0.1');
-  while (bridge.subscriber.state() !== 'connected') await new Promise((r) => setTimeout(r, 20));
+  // The tests' stack: dev org + bridge wired as `npm start` wires them; a long advised timeout, as a real org.
+  const stack = await startStack({}, { advisedTimeoutMs: 20_000 });
+  while (stack.bridge.subscriber.state() !== 'connected') await new Promise((r) => setTimeout(r, 20));
 
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const arrivals = new Map<string, number[]>();
-  const clients: Socket[] = [];
   for (let i = 0; i < sockets; i++) {
-    const token = await signBridgeToken(
-      { userId: `005${String(i).padStart(12, '0')}`, name: `User ${i}`, orgId: devOrg.orgId },
-      { secret: SECRET, audience: 'sf-chat-bridge' },
-    );
-    const socket = io(`http://127.0.0.1:${port}`, { auth: { token }, transports: ['websocket'], forceNew: true });
+    const { socket } = await stack.connect({ name: `User ${i}` });
     socket.on('chat:event', (e: ChatEvent) => {
       const list = arrivals.get(e.eventUuid) ?? [];
       list.push(performance.now());
       arrivals.set(e.eventUuid, list);
     });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    clients.push(socket);
   }
   global.gc?.();
   const heapPerSocket = (process.memoryUsage().heapUsed - heapBefore) / sockets;
@@ -66,11 +35,7 @@ async function run(sockets: number, events: number) {
   const latencies: number[] = [];
   for (let i = 0; i < events; i++) {
     const sent = performance.now();
-    const { eventUuid } = await devOrg.publishEvent({
-      Type__c: 'MESSAGE_CREATED',
-      Record_Id__c: 'a00000000000001AAA',
-      User_Id__c: devOrg.credentials.userId,
-    });
+    const eventUuid = await stack.publish('MESSAGE_CREATED');
     const deadline = Date.now() + 10_000;
     while ((arrivals.get(eventUuid)?.length ?? 0) < sockets && Date.now() < deadline) {
       await new Promise((r) => setImmediate(r));
@@ -79,9 +44,7 @@ async function run(sockets: number, events: number) {
     if (got.length !== sockets) throw new Error(`event ${i}: ${got.length}/${sockets} sockets received it`);
     latencies.push(Math.max(...got) - sent);
   }
-  for (const c of clients) c.close();
-  await bridge.close();
-  await devOrg.close();
+  await stack.close();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   return { sockets, events, p50: pct(0.5), p95: pct(0.95), max: latencies.at(-1)!, heapPerSocket };

@@ -88,8 +88,8 @@ export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Prom
     replayStore,
     logger: logger.child({ part: 'upstream' }),
     metrics,
-    onEvent(data) {
-      const mapped = toChatEvent(data);
+    onEvent(data, identity) {
+      const mapped = toChatEvent(data, identity);
       if (!mapped.ok) {
         metrics.eventsRejected.inc({ reason: mapped.reason });
         logger.warn({ reason: mapped.reason, detail: mapped.detail }, 'event: not forwarded');

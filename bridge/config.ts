@@ -185,7 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     channel: e.CHAT_EVENT_CHANNEL,
     token: {
       secret: e.CHAT_TOKEN_SECRET,
-      publicKeyPem: pem(e.CHAT_TOKEN_PUBLIC_KEY),
+      publicKeyPem: e.CHAT_TOKEN_PUBLIC_KEY, // the verifier reads literal `\n` itself
       audience: e.CHAT_TOKEN_AUDIENCE,
     },
     allowedOrigins: e.ALLOWED_ORIGINS,

@@ -53,12 +53,12 @@ export function eventIdentity(data: unknown): EventIdentity | undefined {
 /**
  * Maps a delivered message's `data` to a {@link ChatEvent}.
  * @param data - the `data` member of a CometD message (`{ schema, payload, event }`).
+ * @param identity - its {@link eventIdentity}, when the caller has read it already.
  * @returns `{ ok: true, event }`, or `{ ok: false, reason, detail }` for anything off-contract:
  *   missing or null fields (a Text field set to "" arrives as null), ids that are not Salesforce
  *   ids, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
  */
-export function toChatEvent(data: unknown): MappingResult {
-  const identity = eventIdentity(data);
+export function toChatEvent(data: unknown, identity = eventIdentity(data)): MappingResult {
   if (!identity) return { ok: false, reason: 'malformed', detail: 'no data.event.replayId/EventUuid' };
   const payload = payloadSchema.safeParse((data as { payload?: unknown }).payload);
   if (!payload.success) {

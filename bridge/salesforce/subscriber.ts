@@ -15,7 +15,7 @@
  * the subscribed channel. A failed client is retired before the next is built, and messages from a
  * retired client are ignored, so there is exactly one live subscription per process.
  */
-import type { BayeuxMessage, Client, Extension, Subscription } from 'faye';
+import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import type { ResyncReason, UpstreamState } from '../events/contract.js';
 import { eventIdentity, type EventIdentity } from '../events/mapping.js';
@@ -88,7 +88,6 @@ interface Recovery {
 /** One faye client and what the subscriber knows about it. */
 interface Attempt {
   client: Client;
-  subscription?: Subscription;
   /** When the server last answered anything, ms since the epoch. */
   lastAnswerAt: number;
   advisedTimeoutMs: number;
@@ -158,11 +157,11 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     current = attempt;
     const from = replayFrom();
     logger.info({ channel, replayId: from }, 'upstream: subscribing');
-    attempt.subscription = attempt.client.subscribe(channel, (data: unknown) => {
+    const subscription = attempt.client.subscribe(channel, (data: unknown) => {
       if (current === attempt) receive(data);
     });
     // A refused subscribe is handled by the monitor extension, which sees the error text.
-    attempt.subscription.then(
+    subscription.then(
       () => subscribed(attempt, from),
       () => undefined,
     );
@@ -220,7 +219,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     attempt.subscribed = true;
     logger.info({ channel, replayId: from }, 'upstream: subscribed');
     setState('connected');
-    if (from === REPLAY_ALL_RETAINED && replayAll) {
+    if (replayAll) {
       replayAll = false;
       options.onResync('replay-id-expired');
     }

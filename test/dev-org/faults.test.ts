@@ -16,6 +16,7 @@ import {
   waitFor,
   type RecordingSubscriber,
 } from './helpers.js';
+import { settle } from '../helpers/wait-for.js';
 
 let org: DevOrg | undefined;
 const subscribers: RecordingSubscriber[] = [];
@@ -37,7 +38,6 @@ function subscribe(target: DevOrg, replayFrom: number, token?: string): Recordin
   return subscriber;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('expireSessions', () => {
   it('answers the next /meta/connect 401::Authentication invalid with reconnect none', async () => {
@@ -46,7 +46,7 @@ describe('expireSessions', () => {
     await subscriber.subscribed;
 
     o.faults.expireSessions();
-    await waitFor(() => subscriber.authFailures.length > 0, 5_000, 'an auth failure');
+    await waitFor(() => subscriber.authFailures.length > 0, 'an auth failure', { timeoutMs: 5_000 });
 
     expect(subscriber.authFailures[0]).toMatchObject({
       channel: '/meta/connect',
@@ -91,9 +91,9 @@ describe('forgetClients', () => {
     await subscriber.subscribed;
 
     o.faults.forgetClients();
-    await waitFor(() => o.observed.handshakes === 2 && o.observed.activeSubscriptions(CHANNEL) === 1, 5_000, 'a resubscribe');
+    await waitFor(() => o.observed.handshakes === 2 && o.observed.activeSubscriptions(CHANNEL) === 1, 'a resubscribe', { timeoutMs: 5_000 });
     const { replayId } = await o.publishEvent({ Type__c: 'MESSAGE_CREATED' });
-    await waitFor(() => subscriber.events.length === 1, 5_000, 'an event after resubscribing');
+    await waitFor(() => subscriber.events.length === 1, 'an event after resubscribing', { timeoutMs: 5_000 });
 
     expect(subscriber.meta).toContainEqual(
       expect.objectContaining({
@@ -112,9 +112,9 @@ describe('forgetClients', () => {
     const clientId = await handshake(o);
 
     const [first] = await bayeux(o, [connectMessage(clientId)]);
-    await sleep(100);
+    await settle(100);
     const [inTime] = await bayeux(o, [connectMessage(clientId)]);
-    await sleep(1_000);
+    await settle(1_000);
     const [late] = await bayeux(o, [connectMessage(clientId)]);
 
     expect(first?.successful).toBe(true);
@@ -179,7 +179,7 @@ describe('refuseConnections', () => {
     const clientId = await handshake(o);
     // Outcomes are captured at once: both fail while the other is still being awaited.
     const held = bayeux(o, [connectMessage(clientId)]).then(() => 'answered', (err: unknown) => err);
-    await sleep(100);
+    await settle(100);
 
     o.faults.refuseConnections(true);
     const refused = fetch(`${o.url}/services/data/`).then(() => 'answered', (err: unknown) => err);
@@ -200,7 +200,7 @@ describe('close', () => {
     const clientId = await handshake(o);
     o.faults.stallConnects(true);
     const stalled = bayeux(o, [connectMessage(clientId)]).catch((err: unknown) => err);
-    await sleep(100);
+    await settle(100);
 
     const started = Date.now();
     await o.close();

@@ -8,6 +8,9 @@ import jsforce from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
 import { DEFAULT_CHAT_EVENT_CHANNEL } from '../../bridge/events/contract.js';
 import { startDevOrg, type DevOrg, type DevOrgOptions } from '../../bridge/dev-org/index.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+export { waitFor };
 
 export const CHANNEL = DEFAULT_CHAT_EVENT_CHANNEL;
 
@@ -61,14 +64,6 @@ export function connectMessage(clientId: string): Record<string, unknown> {
   return { channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '3' };
 }
 
-/** Polls `predicate` every 20 ms until it holds. @throws Error after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The `data` of a delivered platform event. */
 export interface DeliveredEvent {
@@ -121,7 +116,7 @@ const SENTINEL_RECORD_ID = 'sentinel';
 /** Publishes a sentinel event and waits until `subscriber` has it: everything published before has arrived. */
 async function settle(org: DevOrg, subscriber: RecordingSubscriber): Promise<number> {
   const { replayId } = await org.publishEvent({ Type__c: 'USER_LEFT', Record_Id__c: SENTINEL_RECORD_ID });
-  await waitFor(() => subscriber.events.some((e) => e.event.replayId === replayId), 5_000, 'the sentinel event');
+  await waitFor(() => subscriber.events.some((e) => e.event.replayId === replayId), 'the sentinel event', { timeoutMs: 5_000 });
   return subscriber.events.findIndex((e) => e.event.replayId === replayId);
 }
 

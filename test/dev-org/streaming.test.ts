@@ -53,7 +53,7 @@ async function publishMany(count: number, type = 'MESSAGE_CREATED'): Promise<num
 /** Publishes a last event and waits for it, so everything delivered before it has arrived too. */
 async function settle(subscriber: RecordingSubscriber): Promise<number> {
   const { replayId } = await org.publishEvent({ Type__c: 'USER_LEFT' });
-  await waitFor(() => subscriber.events.some((e) => e.event.replayId === replayId), 5_000, 'the sentinel event');
+  await waitFor(() => subscriber.events.some((e) => e.event.replayId === replayId), 'the sentinel event', { timeoutMs: 5_000 });
   return replayId;
 }
 
@@ -96,7 +96,7 @@ describe('replay on subscribe', () => {
     const late = subscribe(-2);
     await late.subscribed;
     const sentinel = await settle(late);
-    await waitFor(() => replayIds(early).includes(sentinel), 5_000, 'the sentinel at the early subscriber');
+    await waitFor(() => replayIds(early).includes(sentinel), 'the sentinel at the early subscriber', { timeoutMs: 5_000 });
 
     expect(replayIds(early)).toEqual([...retained, sentinel]);
     expect(replayIds(late)).toEqual([...retained, sentinel]);
@@ -157,7 +157,7 @@ describe('delivered message', () => {
     await subscriber.subscribed;
     const published = await org.publishEvent({ Type__c: 'MESSAGE_CREATED', Record_Id__c: 'a001x000003DGb2AAG', User_Id__c: '' });
     const other = await org.publishEvent({ Type__c: 'USER_ENTERED' }, { createdById: '005000000000001AAA' });
-    await waitFor(() => subscriber.events.length === 2);
+    await waitFor(() => subscriber.events.length === 2, 'two events');
 
     const [first, second] = subscriber.events;
     expect(first).toEqual({
@@ -184,7 +184,7 @@ describe('delivered message', () => {
     await subscriber.subscribed;
 
     org.faults.publishRaw({ payload: { Type__c: 42 } });
-    await waitFor(() => subscriber.events.length === 1);
+    await waitFor(() => subscriber.events.length === 1, 'one event');
     const later = subscribe(-2);
     await later.subscribed;
     const sentinel = await settle(later);
@@ -228,7 +228,7 @@ describe('handshake', () => {
   it('denies a handshake with a bad token, and jsforce reports it through AuthFailure', async () => {
     const subscriber = subscribeWithJsforce(org, -1, 'not-a-token');
     subscribers.push(subscriber);
-    await waitFor(() => subscriber.authFailures.length > 0);
+    await waitFor(() => subscriber.authFailures.length > 0, 'an auth failure');
 
     expect(subscriber.authFailures[0]).toMatchObject({
       channel: '/meta/handshake',

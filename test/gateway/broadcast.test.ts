@@ -52,7 +52,7 @@ const after = (seen: Array<[string, unknown]>): Array<[string, unknown]> => seen
  */
 async function settle(members: Array<{ seen: Array<[string, unknown]> }>): Promise<void> {
   h.gateway.resync('replay-id-expired');
-  await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 3_000, 'sentinel');
+  await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 'sentinel', { timeoutMs: 3_000 });
 }
 
 describe('gateway broadcast', () => {
@@ -112,7 +112,7 @@ describe('gateway broadcast', () => {
     expect(h.gateway.socketCount()).toBe(3);
     expect(await metricValue(h.metrics.socketsConnected)).toBe(3);
     members[0]!.client.disconnect();
-    await waitFor(() => h.gateway.socketCount() === 2, 3_000, 'socket count 2');
+    await waitFor(() => h.gateway.socketCount() === 2, 'socket count 2', { timeoutMs: 3_000 });
     expect(await metricValue(h.metrics.socketsConnected)).toBe(2);
   });
 

@@ -47,9 +47,9 @@ async function rawSocket(): Promise<WebSocket> {
   const ws = new WebSocket(`${h.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
   const frames: string[] = [];
   ws.on('message', (data) => frames.push(String(data)));
-  await waitFor(() => frames.some((f) => f.startsWith('0{')), 3_000, 'engine.io open');
+  await waitFor(() => frames.some((f) => f.startsWith('0{')), 'engine.io open', { timeoutMs: 3_000 });
   ws.send(`40${JSON.stringify({ token })}`);
-  await waitFor(() => frames.some((f) => f.startsWith('40{')), 3_000, 'socket.io connect');
+  await waitFor(() => frames.some((f) => f.startsWith('40{')), 'socket.io connect', { timeoutMs: 3_000 });
   return ws;
 }
 
@@ -68,10 +68,10 @@ describe('hostile client input', () => {
     emit.emit('admin:shutdown', () => undefined);
     emit.emit('__proto__');
     emit.emit('constructor', { a: 1 });
-    await waitFor(() => h.logs.filter((l) => l.msg === 'client event ignored').length === 6, 3_000, 'six ignored');
+    await waitFor(() => h.logs.filter((l) => l.msg === 'client event ignored').length === 6, 'six ignored', { timeoutMs: 3_000 });
     expect(await metricValue(h.metrics.clientMessagesIgnored, { reason: 'unknown-event' })).toBe(6);
     h.gateway.resync('replay-id-expired');
-    await waitFor(() => bobSeen.some(([e]) => e === 'bridge:resync'), 3_000, 'sentinel');
+    await waitFor(() => bobSeen.some(([e]) => e === 'bridge:resync'), 'sentinel', { timeoutMs: 3_000 });
     expect(bobSeen.map(([e, p]) => [e, p])).toEqual([
       ['bridge:status', expect.anything()],
       ['bridge:resync', { reason: 'replay-id-expired' }],
@@ -86,7 +86,7 @@ describe('hostile client input', () => {
       const gone = disconnected(ann);
       (ann as unknown as { emit(e: string, ...a: unknown[]): void }).emit('typing:start', 'x'.repeat(MAX_HTTP_BUFFER_SIZE * 4));
       expect(await gone).toMatch(/transport (close|error)/);
-      await waitFor(() => h.gateway.socketCount() === 0, 3_000, 'server forgot the socket');
+      await waitFor(() => h.gateway.socketCount() === 0, 'server forgot the socket', { timeoutMs: 3_000 });
       expect(await metricValue(h.metrics.clientMessagesIgnored, { reason: 'oversized' })).toBe(1);
       await stillServes();
     },
@@ -130,7 +130,7 @@ describe('hostile client input', () => {
       ws.terminate();
       expect(outcome, JSON.stringify(String(frame))).toBe(expected);
     }
-    await waitFor(() => h.gateway.socketCount() === 0, 3_000, 'server forgot the raw sockets');
+    await waitFor(() => h.gateway.socketCount() === 0, 'server forgot the raw sockets', { timeoutMs: 3_000 });
     expect(await metricValue(h.metrics.clientMessagesIgnored, { reason: 'malformed' })).toBe(6);
     expect(await metricValue(h.metrics.clientMessagesIgnored, { reason: 'unknown-event' })).toBe(2);
     await stillServes();
@@ -142,10 +142,10 @@ describe('hostile client input', () => {
     const { sid } = JSON.parse(open.slice(1)) as { sid: string };
     const session = `${base}&sid=${sid}`;
     expect((await fetch(session, { method: 'POST', body: `40${JSON.stringify({ token })}` })).status).toBe(200);
-    await waitFor(() => h.gateway.socketCount() === 1, 3_000, 'polling socket connected');
+    await waitFor(() => h.gateway.socketCount() === 1, 'polling socket connected', { timeoutMs: 3_000 });
     const garbage = await fetch(session, { method: 'POST', body: '\x1e\x1e42[garbage\x1e\u0000' });
     expect(garbage.status).toBeLessThan(500);
-    await waitFor(() => h.gateway.socketCount() === 0, 3_000, 'garbage session closed');
+    await waitFor(() => h.gateway.socketCount() === 0, 'garbage session closed', { timeoutMs: 3_000 });
 
     const open2 = await (await fetch(base)).text();
     const sid2 = (JSON.parse(open2.slice(1)) as { sid: string }).sid;

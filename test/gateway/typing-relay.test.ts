@@ -47,7 +47,7 @@ const typing = (m: Member): unknown[] => m.seen.filter(([e]) => e === 'typing').
 /** Waits until every member has a sentinel `bridge:resync`, so anything sent before it has arrived. */
 async function settle(...members: Member[]): Promise<void> {
   h!.gateway.resync('replay-id-expired');
-  await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 3_000, 'sentinel');
+  await waitFor(() => members.every((m) => m.seen.some(([e]) => e === 'bridge:resync')), 'sentinel', { timeoutMs: 3_000 });
 }
 
 /**
@@ -76,7 +76,7 @@ describe('typing relay over sockets', () => {
   it('relays to every other user, named from the token (payload ignored), never to the typer’s own tabs', async () => {
     const { ann1, ann2, bob, cy } = await start({ expiryMs: 5_000 });
     rawEmit(ann1.client, 'typing:start', { userId: BOB, name: 'Mallory', isTyping: false });
-    await waitFor(() => typing(bob).length === 1 && typing(cy).length === 1, 3_000, 'notices');
+    await waitFor(() => typing(bob).length === 1 && typing(cy).length === 1, 'notices', { timeoutMs: 3_000 });
     await settle(ann1, ann2, bob, cy);
     expect(typing(bob)).toEqual([annTyping(true)]);
     expect(typing(cy)).toEqual([annTyping(true)]);
@@ -100,7 +100,7 @@ describe('typing relay over sockets', () => {
     const { ann1, bob } = await start({ expiryMs: 300 });
     const startedAt = Date.now();
     ann1.client.emit('typing:start');
-    await waitFor(() => typing(bob).length === 2, 3_000, 'expiry notice');
+    await waitFor(() => typing(bob).length === 2, 'expiry notice', { timeoutMs: 3_000 });
     expect(typing(bob)).toEqual([annTyping(true), annTyping(false)]);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
   });
@@ -111,7 +111,7 @@ describe('typing relay over sockets', () => {
     await new Promise((r) => setTimeout(r, 200));
     ann1.client.emit('typing:start'); // refresh: the first timer (due at ~300 ms) must find nothing to do
     const refreshedAt = Date.now();
-    await waitFor(() => typing(bob).length === 2, 3_000, 'expiry notice');
+    await waitFor(() => typing(bob).length === 2, 'expiry notice', { timeoutMs: 3_000 });
     expect(Date.now() - refreshedAt, 'expired from the refresh, not the first start').toBeGreaterThanOrEqual(250);
     expect(typing(bob)).toEqual([annTyping(true), annTyping(false)]);
   });
@@ -123,18 +123,18 @@ describe('typing relay over sockets', () => {
     await barrier(ann1);
     await barrier(ann2);
     ann1.client.disconnect();
-    await waitFor(() => h!.gateway.socketCount() === 3, 3_000, 'first tab gone');
+    await waitFor(() => h!.gateway.socketCount() === 3, 'first tab gone', { timeoutMs: 3_000 });
     await settle(bob);
     expect(typing(bob), 'other tab still typing').toEqual([annTyping(true)]);
     ann2.client.disconnect();
-    await waitFor(() => typing(bob).length === 2, 3_000, 'stop notice');
+    await waitFor(() => typing(bob).length === 2, 'stop notice', { timeoutMs: 3_000 });
     expect(typing(bob)[1]).toEqual(annTyping(false));
   });
 
   it('clears a typer when their message arrives (MESSAGE_CREATED by them)', async () => {
     const { ann1, bob } = await start({ expiryMs: 5_000 });
     ann1.client.emit('typing:start');
-    await waitFor(() => typing(bob).length === 1, 3_000, 'start notice');
+    await waitFor(() => typing(bob).length === 1, 'start notice', { timeoutMs: 3_000 });
     h!.gateway.broadcast({
       type: 'MESSAGE_CREATED',
       recordId: 'a0B000000000001',
@@ -144,7 +144,7 @@ describe('typing relay over sockets', () => {
       replayId: 1,
       eventUuid: 'u1',
     });
-    await waitFor(() => typing(bob).length === 2, 3_000, 'stop notice');
+    await waitFor(() => typing(bob).length === 2, 'stop notice', { timeoutMs: 3_000 });
     expect(typing(bob)[1]).toEqual(annTyping(false));
     expect(bob.seen.map(([e]) => e).slice(-3), 'after the message itself').toEqual(['chat:event', 'chatupdated', 'typing']);
   });
@@ -152,11 +152,11 @@ describe('typing relay over sockets', () => {
   it('tells a newly connected socket who is typing now', async () => {
     const { ann1, bob } = await start({ expiryMs: 5_000 });
     ann1.client.emit('typing:start');
-    await waitFor(() => typing(bob).length === 1, 3_000, 'start notice');
+    await waitFor(() => typing(bob).length === 1, 'start notice', { timeoutMs: 3_000 });
     const late = h!.connect(h!.issue({ userId: '005000000000004', name: 'Late' }));
     const seen = record(late);
     await connected(late);
-    await waitFor(() => seen.some(([e]) => e === 'typing'), 3_000, 'current typers');
+    await waitFor(() => seen.some(([e]) => e === 'typing'), 'current typers', { timeoutMs: 3_000 });
     expect(seen.map(([e, p]) => [e, e === 'typing' ? p : undefined])).toEqual([
       ['bridge:status', undefined],
       ['typing', annTyping(true)],
@@ -186,7 +186,7 @@ describe('typing relay over sockets', () => {
     } finally {
       clearInterval(flood);
     }
-    await waitFor(() => typing(bob).at(-1) !== undefined && (typing(bob).at(-1) as { isTyping: boolean }).isTyping === false, 3_000, 'final stop');
+    await waitFor(() => typing(bob).at(-1) !== undefined && (typing(bob).at(-1) as { isTyping: boolean }).isTyping === false, 'final stop', { timeoutMs: 3_000 });
     expect(bob.client.connected, 'the others stay').toBe(true);
     expect(await metricValue(h!.metrics.typingDropped)).toBeGreaterThan(0);
     expect(h!.logs.some((l) => l.msg === 'typing flood, disconnecting')).toBe(true);

@@ -14,7 +14,7 @@ import { loadConfig, type BridgeConfig } from '../../bridge/config.js';
 import { startDevMode, type DevMode } from '../../bridge/dev-mode.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../bridge/events/contract.js';
 import { signBridgeToken } from '../../bridge/dev-org/bridge-token.js';
-import { startDevOrg, type DevOrg, type DevOrgOptions } from '../../bridge/dev-org/index.js';
+import type { DevOrg, DevOrgOptions } from '../../bridge/dev-org/index.js';
 import { login } from '../../bridge/salesforce/login.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
@@ -66,18 +66,13 @@ export async function startStack(
     REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json'),
     ...env,
   });
-  const tunedDevOrg = { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions };
-  let devMode: DevMode | undefined;
-  let devOrg: DevOrg;
-  let config: BridgeConfig;
-  if (tuning.preview) {
-    devMode = await startDevMode(baseConfig, logger, { devOrg: tunedDevOrg, sessionFile: false });
-    ({ devOrg, config } = devMode);
-  } else {
-    devOrg = await startDevOrg(tunedDevOrg);
-    const { clientId, username, privateKeyPem } = devOrg.credentials;
-    config = { ...baseConfig, loginUrl: devOrg.url, salesforce: { flow: 'jwt-bearer', clientId, username, privateKeyPem } };
-  }
+  // Wired by dev mode, as `npm start` wires it; the preview is mounted and built only on request.
+  const devModeRun = await startDevMode(baseConfig, logger, {
+    devOrg: { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions },
+    sessionFile: false,
+  });
+  const { devOrg, config } = devModeRun;
+  const devMode = tuning.preview ? devModeRun : undefined;
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
   const sockets: TestSocket[] = [];
   const build = () =>
@@ -133,7 +128,7 @@ export async function startStack(
     async close() {
       for (const s of sockets) s.close();
       await stack.bridge.close().catch(() => undefined);
-      await (devMode ?? devOrg).close();
+      await devModeRun.close();
     },
   };
   const port = await stack.bridge.listen(0, '127.0.0.1');

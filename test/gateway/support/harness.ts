@@ -18,6 +18,8 @@ import { GATEWAY_MAX_HTTP_BUFFER_SIZE, gatewayServerOptions } from '../../../bri
 import { TokenError } from '../../../bridge/gateway/token.js';
 import { createMetrics, type BridgeMetrics } from '../../../bridge/http/metrics.js';
 
+export { waitFor } from '../../helpers/wait-for.js';
+
 /** The largest socket.io/engine.io message the tests run with, bytes (the value advised to the app). */
 export const MAX_HTTP_BUFFER_SIZE = GATEWAY_MAX_HTTP_BUFFER_SIZE;
 
@@ -191,14 +193,6 @@ export function record(client: TestClient): Array<[string, unknown]> {
   return seen;
 }
 
-/** Polls `check` until it returns true. */
-export async function waitFor(check: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Current value of a counter or gauge (optionally for one label set). */
 export async function metricValue(
