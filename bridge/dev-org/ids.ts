@@ -5,6 +5,7 @@
  * never hands out anything a real org could not.
  */
 import { randomInt } from 'node:crypto';
+import { isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 
 /** Key prefixes of the records the dev org creates. */
 export const KEY_PREFIX = {
@@ -17,31 +18,11 @@ export const KEY_PREFIX = {
 } as const;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 function randomBase62(length: number): string {
   let text = '';
   for (let i = 0; i < length; i += 1) text += BASE62[randomInt(BASE62.length)];
   return text;
-}
-
-/**
- * The 18-character form of a 15-character id: appends one checksum character per 5-character
- * chunk, encoding which of its characters are upper-case letters.
- * @throws Error when `id15` is not 15 characters long.
- */
-export function to18CharId(id15: string): string {
-  if (id15.length !== 15) throw new Error(`A 15-character id is needed, got ${id15.length} characters`);
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk += 1) {
-    let flags = 0;
-    for (let i = 0; i < 5; i += 1) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') flags |= 1 << i;
-    }
-    suffix += CHECKSUM_ALPHABET.charAt(flags);
-  }
-  return id15 + suffix;
 }
 
 /**
@@ -69,20 +50,11 @@ export function createIdSequence(prefix: string): () => string {
 }
 
 /**
- * Whether `id` is a well-formed record id: 15 base62 characters, or 18 whose last three are the
- * checksum of the first 15 (any case, as Salesforce accepts).
- */
-export function isRecordId(id: unknown): id is string {
-  if (typeof id !== 'string' || !/^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$/.test(id)) return false;
-  return id.length === 15 || to18CharId(id.slice(0, 15)).slice(15) === id.slice(15).toUpperCase();
-}
-
-/**
  * The 18-character form of a well-formed 15- or 18-character id (the dev org's record key), or
  * `undefined` for anything else.
  */
 export function canonicalRecordId(id: unknown): string | undefined {
-  return isRecordId(id) ? to18CharId(id.slice(0, 15)) : undefined;
+  return isSalesforceId(id) ? to18CharId(id.slice(0, 15)) : undefined;
 }
 
 /** A new session id (access token) for the org: `<15-char org id>!<88 opaque characters>`. */

@@ -9,7 +9,8 @@
  * org with this package, a REST insert with blank `Content__c` is accepted (only ChatController
  * refuses blank messages).
  */
-import { isRecordId, KEY_PREFIX } from './ids.js';
+import { isSalesforceId } from '../salesforce/salesforce-id.js';
+import { KEY_PREFIX } from './ids.js';
 import {
   invalidField,
   jsonToken,
@@ -167,7 +168,7 @@ function convert(field: FieldDescribe, raw: unknown): { value: FieldValue } | { 
     case 'reference': {
       if (raw === null || raw === undefined || raw === '') return { value: null };
       const id = String(raw);
-      if (!isRecordId(id)) {
+      if (!isSalesforceId(id)) {
         return { error: { errorCode: 'MALFORMED_ID', message: `${field.label}: id value of incorrect type: ${id}`, fields: [field.name] } };
       }
       if (field.referenceTo && id.slice(0, 3) !== field.referenceTo.keyPrefix) {

@@ -6,6 +6,7 @@
  * match the contract is rejected with a reason (logged and counted by the caller), never thrown.
  */
 import { z } from 'zod';
+import { isSalesforceId } from '../salesforce/salesforce-id.js';
 import { CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, type ChatEvent } from './contract.js';
 
 /** Identity of a delivered event, readable even when its payload is malformed. */
@@ -24,8 +25,8 @@ export type MappingResult =
   | { ok: true; event: ChatEvent }
   | { ok: false; reason: RejectReason; detail: string };
 
-// Salesforce ids: 15 or 18 alphanumeric characters.
-const sfId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'not a Salesforce id');
+// Salesforce ids: 15 characters, or 18 with a matching checksum.
+const sfId = z.string().refine(isSalesforceId, 'not a Salesforce id');
 
 const identitySchema = z.object({
   event: z.object({ replayId: z.number().finite(), EventUuid: z.string().min(1) }),

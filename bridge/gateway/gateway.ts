@@ -29,7 +29,7 @@ import {
   type UpstreamState,
 } from '../events/contract.js';
 import type { BridgeMetrics } from '../http/metrics.js';
-import { canonicalSalesforceId } from './salesforce-id.js';
+import { canonicalSalesforceId } from '../salesforce/salesforce-id.js';
 import { TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type TypingRelayNotice } from './typing.js';
 

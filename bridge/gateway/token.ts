@@ -12,7 +12,7 @@
 import { createPublicKey } from 'node:crypto';
 import { importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { MAX_TOKEN_LIFETIME_MS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
-import { isSalesforceId, sameSalesforceId } from './salesforce-id.js';
+import { isSalesforceId, sameSalesforceId } from '../salesforce/salesforce-id.js';
 
 /** Why a token was refused (`err.data.reason` on the browser's `connect_error`, metric label). */
 export type TokenRefusal =

@@ -1,5 +1,5 @@
 /**
- * Salesforce record ids as the gateway compares them.
+ * Salesforce record ids as the bridge (and the dev org that issues them) understands them.
  *
  * Why this exists: a browser token may carry an org or user id in its 15-character (case-sensitive)
  * form or its 18-character (case-insensitive-safe) form, and the bridge may know the other form. Both
@@ -14,12 +14,13 @@ const ID_18 = /^[a-zA-Z0-9]{18}$/;
 const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /**
- * The 3-character suffix Salesforce appends to a 15-character id to make its 18-character form:
- * for each 5-character chunk, a bit per upper-case letter (first character = lowest bit), looked up in
- * `A–Z0–5`.
- * @param id15 a 15-character id (not checked here)
+ * The 18-character form of a 15-character id: Salesforce appends, for each 5-character chunk, a bit
+ * per upper-case letter (first character = lowest bit), looked up in `A–Z0–5`.
+ * @param id15 a 15-character id
+ * @throws Error when `id15` is not 15 characters long.
  */
-function checksumOf(id15: string): string {
+export function to18CharId(id15: string): string {
+  if (id15.length !== 15) throw new Error(`A 15-character id is needed, got ${id15.length} characters`);
   let suffix = '';
   for (let chunk = 0; chunk < 3; chunk += 1) {
     let bits = 0;
@@ -29,7 +30,7 @@ function checksumOf(id15: string): string {
     }
     suffix += CHECKSUM_ALPHABET[bits];
   }
-  return suffix;
+  return id15 + suffix;
 }
 
 /**
@@ -40,7 +41,7 @@ export function isSalesforceId(id: unknown): id is string {
   if (typeof id !== 'string') return false;
   if (ID_15.test(id)) return true;
   if (!ID_18.test(id)) return false;
-  return id.slice(15).toUpperCase() === checksumOf(id.slice(0, 15));
+  return id.slice(15).toUpperCase() === to18CharId(id.slice(0, 15)).slice(15);
 }
 
 /**

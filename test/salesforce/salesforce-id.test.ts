@@ -1,6 +1,6 @@
 // 15- and 18-character Salesforce ids: the forms a token's org/user id may take.
 import { describe, expect, it } from 'vitest';
-import { canonicalSalesforceId, isSalesforceId, sameSalesforceId } from '../../bridge/gateway/salesforce-id.js';
+import { canonicalSalesforceId, isSalesforceId, sameSalesforceId, to18CharId } from '../../bridge/salesforce/salesforce-id.js';
 
 // Worked examples (checksum computed by hand: one bit per upper-case letter in each 5-char chunk).
 const ACCOUNT_15 = '001A0000006Vm9r';
@@ -9,6 +9,12 @@ const ORG_15 = '00D5e0000000XyZ';
 const ORG_18 = '00D5e0000000XyZEAU';
 
 describe('salesforce ids', () => {
+  it('computes the 18-character form of a 15-character id', () => {
+    expect(to18CharId(ACCOUNT_15)).toBe(ACCOUNT_18);
+    expect(to18CharId(ORG_15)).toBe(ORG_18);
+    expect(() => to18CharId('short')).toThrow(/15-character id/);
+  });
+
   it('accepts 15-character ids and 18-character ids with the right checksum, in either case', () => {
     expect(isSalesforceId(ACCOUNT_15), '15 chars').toBe(true);
     expect(isSalesforceId(ACCOUNT_18), '18 chars').toBe(true);
