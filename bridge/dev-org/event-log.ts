@@ -5,11 +5,8 @@
  * N), and a replay id whose event is no longer retained is invalid.
  */
 import { randomInt } from 'node:crypto';
+import { REPLAY_ALL_RETAINED, REPLAY_NEW } from '../salesforce/subscriber.js';
 
-/** `-1`: only new events. */
-export const REPLAY_NEW = -1;
-/** `-2`: every retained event, then new ones. */
-export const REPLAY_ALL = -2;
 
 interface Entry<T> {
   readonly event: T;
@@ -57,7 +54,7 @@ export class EventLog<T> {
   /** Whether a subscribe may replay from `replayFrom`: `-1`, `-2`, or an id not older than retention. */
   isValidReplayFrom(replayFrom: number): boolean {
     this.#expire();
-    if (replayFrom === REPLAY_NEW || replayFrom === REPLAY_ALL) return true;
+    if (replayFrom === REPLAY_NEW || replayFrom === REPLAY_ALL_RETAINED) return true;
     return Number.isSafeInteger(replayFrom) && replayFrom > this.#horizon;
   }
 
@@ -69,7 +66,7 @@ export class EventLog<T> {
   replay(replayFrom: number): T[] {
     if (!this.isValidReplayFrom(replayFrom)) throw new Error(`Replay id ${replayFrom} is not valid`);
     if (replayFrom === REPLAY_NEW) return [];
-    const after = replayFrom === REPLAY_ALL ? -Infinity : replayFrom;
+    const after = replayFrom === REPLAY_ALL_RETAINED ? -Infinity : replayFrom;
     return this.#entries.filter((e) => e.replayId > after).map((e) => e.event);
   }
 

@@ -175,6 +175,14 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
 
   let closing: Promise<void> | undefined;
   const { user, app } = identity;
+  /** A fault switch that logs what was injected (the arguments too, unless `withArgs` is false). */
+  const logged =
+    <A extends unknown[]>(fault: string, apply: (...args: A) => void, withArgs = true) =>
+    (...args: A): void => {
+      log.info({ fault, ...(withArgs ? { args } : {}) }, 'fault injected');
+      apply(...args);
+    };
+
   return {
     url,
     orgId: identity.orgId,
@@ -195,39 +203,21 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
     data: dataSide.api,
     observed: cometd.observed,
     faults: {
-      expireSessions: () => {
-        log.info({ fault: 'expireSessions' }, 'fault injected');
-        sessions.expireAll();
-      },
-      forgetClients: () => {
-        log.info({ fault: 'forgetClients' }, 'fault injected');
-        cometd.forgetClients();
-      },
-      trimRetention: (keepLast) => {
-        log.info({ fault: 'trimRetention', keepLast }, 'fault injected');
-        events.trim(keepLast);
-      },
-      dailyLimit: (on) => {
-        log.info({ fault: 'dailyLimit', on }, 'fault switched');
+      expireSessions: logged('expireSessions', () => sessions.expireAll()),
+      forgetClients: logged('forgetClients', () => cometd.forgetClients()),
+      trimRetention: logged('trimRetention', (keepLast: number) => events.trim(keepLast)),
+      dailyLimit: logged('dailyLimit', (on: boolean) => {
         switches.dailyLimit = on;
-      },
-      busy: (requests) => {
-        log.info({ fault: 'busy', requests }, 'fault injected');
-        switches.setBusy(requests);
-      },
-      stallConnects: (on) => {
-        log.info({ fault: 'stallConnects', on }, 'fault switched');
+      }),
+      busy: logged('busy', (requests: number) => switches.setBusy(requests)),
+      stallConnects: logged('stallConnects', (on: boolean) => {
         switches.stallConnects = on;
-      },
-      refuseConnections: (on) => {
-        log.info({ fault: 'refuseConnections', on }, 'fault switched');
+      }),
+      refuseConnections: logged('refuseConnections', (on: boolean) => {
         switches.refuseConnections = on;
         if (on) server.closeAllConnections();
-      },
-      publishRaw: (data) => {
-        log.info({ fault: 'publishRaw' }, 'fault injected');
-        cometd.deliverRaw(data);
-      },
+      }),
+      publishRaw: logged('publishRaw', (data: unknown) => cometd.deliverRaw(data), false),
     },
     close() {
       closing ??= (async () => {

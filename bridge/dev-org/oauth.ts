@@ -11,10 +11,9 @@ import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { Logger } from 'pino';
 import { MAX_BODY_BYTES } from './http-gate.js';
 import { identityUrl, type OrgContext } from './org-context.js';
+import { JWT_BEARER_GRANT } from '../salesforce/login.js';
 import { accessTokenFromHeader, type Session } from './sessions.js';
 
-/** The grant type of the JWT bearer flow. */
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** JWT `aud` values the dev org accepts besides its own URL. */
 const SALESFORCE_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];

@@ -14,6 +14,9 @@ import type { SalesforceLogin } from '../config.js';
 
 type Connection = InstanceType<typeof jsforce.Connection>;
 
+/** OAuth 2.0 JWT bearer grant type (RFC 7523), as Salesforce's token endpoint expects it. */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
 /** A logged-in session. */
 export interface SalesforceSession {
   /** jsforce connection, authenticated; its `streaming` API builds CometD clients. */
@@ -84,7 +87,7 @@ async function jwtBearer(t: LoginTarget, clientId: string, username: string, pri
     .setAudience(audienceFor(t.loginUrl))
     .setExpirationTime('3m')
     .sign(key);
-  return authorize(t, { clientId }, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
+  return authorize(t, { clientId }, { grant_type: JWT_BEARER_GRANT, assertion });
 }
 
 async function clientCredentials(t: LoginTarget, clientId: string, clientSecret: string): Promise<SalesforceSession> {

@@ -7,8 +7,7 @@ import { SignJWT, generateKeyPair, importPKCS8 } from 'jose';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevOrg, type DevOrg } from '../../bridge/dev-org/index.js';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+import { JWT_BEARER_GRANT } from '../../bridge/salesforce/login.js';
 
 let org: DevOrg;
 let other: DevOrg;
@@ -152,7 +151,7 @@ describe('JWT bearer', () => {
     const conn = connection({ clientSecret: '' });
 
     const user = await conn.authorize({
-      grant_type: JWT_BEARER,
+      grant_type: JWT_BEARER_GRANT,
       assertion: await assertion({}, org.credentials.privateKeyPem),
     });
 
@@ -162,7 +161,7 @@ describe('JWT bearer', () => {
 
   it("accepts Salesforce's login audience", async () => {
     const { status } = await tokenRequest({
-      grant_type: JWT_BEARER,
+      grant_type: JWT_BEARER_GRANT,
       assertion: await assertion({ aud: 'https://login.salesforce.com' }, org.credentials.privateKeyPem),
     });
 
@@ -181,7 +180,7 @@ describe('JWT bearer', () => {
     ] as const;
 
     for (const [jwt, error, description] of cases) {
-      const { status, body } = await tokenRequest({ grant_type: JWT_BEARER, assertion: jwt });
+      const { status, body } = await tokenRequest({ grant_type: JWT_BEARER_GRANT, assertion: jwt });
       expect({ status, body }).toEqual({ status: 400, body: { error, error_description: description } });
     }
   });
