@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_CHAT_EVENT_CHANNEL, DEFAULT_TOKEN_AUDIENCE } from './events/contract.js';
 import { createOriginMatcher } from './gateway/origins.js';
+import { checkPublicKeyPem } from './gateway/token.js';
 
 /** Oldest API version the bridge accepts; platform events over CometD need ≥ 37.0, replay ids ≥ 40.0. */
 export const MIN_API_VERSION = 59;
@@ -105,10 +106,14 @@ const envSchema = z.object({
     (s) => s === undefined || s.length >= 32,
     'CHAT_TOKEN_SECRET must be at least 32 characters',
   ),
-  CHAT_TOKEN_PUBLIC_KEY: optionalText.refine(
-    (s) => s === undefined || /-----BEGIN (PUBLIC KEY|CERTIFICATE)-----/.test(pem(s)!),
-    'CHAT_TOKEN_PUBLIC_KEY must be a PEM public key or certificate',
-  ),
+  CHAT_TOKEN_PUBLIC_KEY: optionalText.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      checkPublicKeyPem(pem(value)!); // the verifier's own check: one rule for both
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^publicKeyPem/, 'CHAT_TOKEN_PUBLIC_KEY') });
+    }
+  }),
   CHAT_TOKEN_AUDIENCE: z.string().trim().min(1).default(DEFAULT_TOKEN_AUDIENCE),
   ALLOWED_ORIGINS: z
     .string()

@@ -90,6 +90,11 @@ describe('loadConfig', () => {
     expect(problems({ NODE_ENV: 'production' })).toMatch(/NODE_ENV=production needs Salesforce credentials/);
   });
 
+  it('checks CHAT_TOKEN_PUBLIC_KEY with the token verifier\'s own rules', () => {
+    expect(problems({ CHAT_TOKEN_PUBLIC_KEY: 'not a key' })).toMatch(/CHAT_TOKEN_PUBLIC_KEY is not a PEM public key or X.509 certificate/);
+    expect(problems({ CHAT_TOKEN_PUBLIC_KEY: KEY })).toMatch(/CHAT_TOKEN_PUBLIC_KEY holds a private key/);
+  });
+
   it('checks ALLOWED_ORIGINS entries', () => {
     expect(loadConfig({ ALLOWED_ORIGINS: 'https://*.lightning.force.com, http://localhost:3000' }).allowedOrigins)
       .toEqual(['https://*.lightning.force.com', 'http://localhost:3000']);

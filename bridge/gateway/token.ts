@@ -93,7 +93,7 @@ type Algorithm = 'HS256' | 'RS256';
  * rather than refusing every browser later.
  * @throws Error naming what is wrong (not PEM, a private key, not RSA, under 2048 bits)
  */
-function checkPublicKeyPem(pem: string): void {
+export function checkPublicKeyPem(pem: string): void {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     throw new Error('publicKeyPem holds a private key: give the public key or the certificate');
   }

@@ -20,14 +20,26 @@ export const BUNDLED_PACKAGES = [
   '@rollup/plugin-replace',
 ] as const;
 
-/** The build recipe (its source, also when running from dist/): a changed configuration rebuilds. */
-const RECIPE = join('bridge', 'preview', 'build.ts');
+/** The build recipe (its sources, also when running from dist/): a changed configuration rebuilds. */
+const RECIPE = [join('bridge', 'preview', 'build.ts'), join('bridge', 'preview', 'paths.ts')];
 
 function files(dir: string, skip: (name: string) => boolean): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !skip(entry.name))
     .flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name), skip) : [join(dir, entry.name)]))
     .sort();
+}
+
+/** Installed versions by project root: they change only with `npm install`, which restarts the process. */
+const versionsByRoot = new Map<string, string>();
+
+function installedVersions(root: string): string {
+  let versions = versionsByRoot.get(root);
+  if (versions === undefined) {
+    versions = BUNDLED_PACKAGES.map((name) => `${name}@${installedVersion(root, name)}`).join('\0');
+    versionsByRoot.set(root, versions);
+  }
+  return versions;
 }
 
 function installedVersion(root: string, name: string): string {
@@ -47,11 +59,11 @@ export function buildKey(paths: PreviewPaths): string {
   const inputs = [
     ...files(paths.client, () => false),
     ...files(paths.lwc, (name) => name === '__tests__' || name.startsWith('.') || name.endsWith('.js-meta.xml')),
-    join(paths.root, RECIPE),
+    ...RECIPE.map((file) => join(paths.root, file)),
   ];
   for (const file of inputs) {
     hash.update(relative(paths.root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  for (const name of BUNDLED_PACKAGES) hash.update(`${name}@${installedVersion(paths.root, name)}\0`);
+  hash.update(installedVersions(paths.root));
   return hash.digest('hex').slice(0, 16);
 }

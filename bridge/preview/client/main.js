@@ -6,12 +6,9 @@
 import '@lwc/synthetic-shadow';
 import { clearSession, currentSession, findUser, listUsers, signIn } from './session.js';
 import { renderPicker } from './picker.js';
+import { sameUserId } from 'c/chatSocket';
 
 const app = document.getElementById('app');
-
-function sameId(a, b) {
-    return !!a && !!b && String(a).slice(0, 15) === String(b).slice(0, 15);
-}
 
 function showError(error) {
     const alert = document.createElement('div');
@@ -64,7 +61,7 @@ async function start() {
     const users = await listUsers();
     let session = currentSession();
     // A session of a previous dev org (npm start was restarted: new ids) is useless.
-    if (session && !users.some((user) => sameId(user.id, session.userId))) {
+    if (session && !users.some((user) => sameUserId(user.id, session.userId))) {
         clearSession();
         session = null;
     }
@@ -74,7 +71,7 @@ async function start() {
             renderPicker(app, users, pick, `There is no sample user "${wanted}".`);
             return;
         }
-        if (!session || !sameId(session.userId, user.id)) {
+        if (!session || !sameUserId(session.userId, user.id)) {
             session = await signIn(user.id);
         }
     }

@@ -4,6 +4,7 @@
  * can be two different users. Also reads the page's configuration (the dev org URL), which the
  * bridge writes into the page at request time because the dev org's port changes at every start.
  */
+import { sameUserId } from 'c/chatSocket';
 
 const STORAGE_KEY = 'sf-chat-bridge.preview.session';
 
@@ -88,7 +89,7 @@ export function findUser(users, wanted) {
     const lower = text.toLowerCase();
     return users.find(
         (user) =>
-            (text.length >= 15 && String(user.id).slice(0, 15) === text.slice(0, 15)) ||
+            (text.length >= 15 && sameUserId(user.id, text)) ||
             String(user.firstName || '').toLowerCase() === lower ||
             String(user.name || '').toLowerCase() === lower
     );

@@ -271,8 +271,7 @@ export class ChatSocket {
         this.clearTimer('tokenTimer');
         this.clearTimer('retryTimer');
         this.clearTimer('typingIdleTimer');
-        this.typers.forEach((typer) => clearTimeout(typer.timer));
-        this.typers.clear();
+        this.clearTypers();
         this.pendingScope = null;
         if (this.socket) {
             const socket = this.socket;
