@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import * as contract from '../bridge/events/contract.js';
+import { TOKEN_REFUSAL_MESSAGES } from '../bridge/gateway/token.js';
 import {
   apexCustomNames,
   apexMembers,
@@ -338,3 +339,17 @@ describe('dev org ↔ contract.ts', () => {
     }
   });
 });
+
+describe('LWC ↔ gateway refusal reasons', () => {
+  it('reads only `connect_error` reasons the gateway sends', () => {
+    const gatewaySource = read(join(ROOT, 'bridge', 'gateway', 'gateway.ts'));
+    const handshakeOnly = /HandshakeRefusal = TokenRefusal((?:\s*\|\s*'[\w-]+')+)/.exec(gatewaySource)?.[1] ?? '';
+    const sent = new Set([...Object.keys(TOKEN_REFUSAL_MESSAGES), ...[...handshakeOnly.matchAll(/'([\w-]+)'/g)].map((m) => m[1])]);
+    const lwc = read(join(metaPath('lwc'), 'chatSocket', 'chatSocket.js'));
+    const transient = /TRANSIENT_REFUSALS = Object\.freeze\(\[([^\]]*)\]\)/.exec(lwc)?.[1] ?? '';
+    const read_ = [...lwc.matchAll(/reason === '([\w-]+)'/g), ...transient.matchAll(/'([\w-]+)'/g)].map((m) => m[1]);
+    expect(read_).toEqual(expect.arrayContaining(['expired', 'internal', 'closing']));
+    expect(read_.filter((reason) => !sent.has(reason))).toEqual([]);
+  });
+});
+

@@ -152,17 +152,13 @@ export function sameUserId(a, b) {
 }
 
 /**
- * Did the bridge refuse the handshake because the token expired?
+ * Did the bridge refuse the handshake because the token expired? Reads the machine-readable
+ * `data.reason` the bridge sends with every refusal (the message is for people).
  * @param {Error & {data?: object}} error socket.io connect_error.
  * @returns {boolean} true for an expired-token refusal.
  */
 export function isExpiredTokenError(error) {
-    if (!error) {
-        return false;
-    }
-    const data = error.data || {};
-    const text = [error.message, data.message, data.reason, data.code].filter((v) => typeof v === 'string').join(' ');
-    return /expired|"exp"|exp claim/i.test(text);
+    return !!(error && error.data && error.data.reason === 'expired');
 }
 
 /**

@@ -80,8 +80,8 @@ describe('c/chatSocket helpers', () => {
     });
 
     it('recognises an expired-token refusal only', () => {
-        expect(isExpiredTokenError(Object.assign(new Error('unauthorized'), { data: { reason: 'token-expired' } }))).toBe(true);
-        expect(isExpiredTokenError(new Error('"exp" claim timestamp check failed'))).toBe(true);
+        expect(isExpiredTokenError(Object.assign(new Error('token expired'), { data: { reason: 'expired' } }))).toBe(true);
+        expect(isExpiredTokenError(new Error('token expired'))).toBe(false);
         expect(isExpiredTokenError(new Error('invalid signature'))).toBe(false);
         expect(isExpiredTokenError(undefined)).toBe(false);
     });
@@ -187,7 +187,7 @@ describe('c/chatSocket ChatSocket', () => {
     it('gives up after repeated token refusals instead of looping', async () => {
         const { chatSocket, calls } = createChatSocket();
         await chatSocket.start();
-        const expired = Object.assign(new Error('token expired'), { data: { reason: 'token-expired' } });
+        const expired = Object.assign(new Error('token expired'), { data: { reason: 'expired' } });
 
         for (let i = 0; i < 5; i++) {
             socketIoMock.fireMockError(expired);
@@ -222,7 +222,7 @@ describe('c/chatSocket ChatSocket', () => {
         const { chatSocket } = createChatSocket();
         await chatSocket.start();
 
-        socketIoMock.fireMockError(new Error('jwt expired'), { active: true });
+        socketIoMock.fireMockError(Object.assign(new Error('token expired'), { data: { reason: 'expired' } }), { active: true });
         await flushPromises();
 
         expect(chatSocket.getConnection).toHaveBeenCalledTimes(2);

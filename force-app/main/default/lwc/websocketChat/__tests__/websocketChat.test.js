@@ -416,7 +416,7 @@ describe('c-websocket-chat', () => {
             await renderChat();
             expect(getBridgeConnection).toHaveBeenCalledTimes(1);
 
-            socketIoMock.fireMockError(Object.assign(new Error('token expired'), { data: { reason: 'token-expired' } }));
+            socketIoMock.fireMockError(Object.assign(new Error('token expired'), { data: { reason: 'expired' } }));
             await flushPromises();
 
             expect(getBridgeConnection).toHaveBeenCalledTimes(2);
