@@ -273,10 +273,10 @@ describe('LWC socket events ↔ contract.ts', () => {
 
   it('every contract type maps to the refresh its meaning asks for', async () => {
     const { scopeForEvent } = await import(pathToFileURL(chatSocketFile).href);
-    for (const type of contract.MESSAGE_EVENT_TYPES) {
+    for (const type of contract.eventTypesOf('messages')) {
       expect(scopeForEvent({ type }), type).toEqual({ messages: true, users: false });
     }
-    for (const type of contract.USER_EVENT_TYPES) {
+    for (const type of contract.eventTypesOf('presence')) {
       expect(scopeForEvent({ type }), type).toEqual({ messages: false, users: true });
     }
   });

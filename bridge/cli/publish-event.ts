@@ -6,15 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { CHAT_EVENT_API_NAME, CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES } from '../events/contract.js';
+import { CHAT_EVENT_API_NAME, CHAT_EVENT_CATEGORY, CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, isChatEventType } from '../events/contract.js';
 import { cliLogin } from './cli-login.js';
 
 const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>]
-  --record  Record_Id__c: the Chat_Message__c id (MESSAGE_*) or User id (USER_*); default: a placeholder
-            message id for MESSAGE_*, the logged-in user for USER_*
+  --record  Record_Id__c: the Chat_Message__c id (category messages) or User id (presence); default: a placeholder
+            message id for messages, the logged-in user for presence
   --user    User_Id__c; default: the logged-in user`;
 
-/** Record_Id__c of MESSAGE_* events when none is given: message-shaped, pointing at no record. */
+/** Record_Id__c of `messages` events when none is given: message-shaped, pointing at no record. */
 const PLACEHOLDER_MESSAGE_ID = 'a01000000000000AAA';
 
 async function main(): Promise<void> {
@@ -26,14 +26,14 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const type = values.type;
-  if (!(CHAT_EVENT_TYPES as readonly string[]).includes(type)) {
+  if (!isChatEventType(type)) {
     process.stderr.write(`publish-event: unknown --type ${type} (the bridge would drop it)\n${USAGE}\n`);
     process.exit(2);
   }
   const session = await cliLogin(loadConfig());
   const fields = {
     [CHAT_EVENT_FIELDS.type]: type,
-    [CHAT_EVENT_FIELDS.recordId]: values.record ?? (type.startsWith('MESSAGE_') ? PLACEHOLDER_MESSAGE_ID : session.userId),
+    [CHAT_EVENT_FIELDS.recordId]: values.record ?? (CHAT_EVENT_CATEGORY[type] === 'messages' ? PLACEHOLDER_MESSAGE_ID : session.userId),
     [CHAT_EVENT_FIELDS.userId]: values.user ?? session.userId,
   };
   const result = await session.connection.sobject(CHAT_EVENT_API_NAME).create(fields);

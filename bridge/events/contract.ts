@@ -23,34 +23,46 @@ export const DEFAULT_CHAT_EVENT_CHANNEL = `/event/${CHAT_EVENT_API_NAME}`;
 export const CHAT_EVENT_FIELDS = {
   /** Picklist-like text, one of {@link CHAT_EVENT_TYPES}. Required. */
   type: 'Type__c',
-  /** Id of the `Chat_Message__c` (MESSAGE_*) or `User` (USER_*) record that changed. */
+  /** Id of the `Chat_Message__c` (category `messages`) or `User` (`presence`) record that changed. */
   recordId: 'Record_Id__c',
-  /** Id of the message's author (MESSAGE_*), or of the user entering/leaving (USER_*). */
+  /** Id of the message's author (`messages`), or of the user entering/leaving (`presence`). */
   userId: 'User_Id__c',
 } as const;
 
-/** Every value `Type__c` may carry. Anything else is logged, counted and not forwarded. */
-export const CHAT_EVENT_TYPES = [
-  'MESSAGE_CREATED',
-  'MESSAGE_UPDATED',
-  'MESSAGE_DELETED',
-  'MESSAGE_UNDELETED',
-  'USER_ENTERED',
-  'USER_LEFT',
-] as const;
+/**
+ * What a browser refreshes for an event: `messages` (the message history: the event's record is a
+ * `Chat_Message__c`) or `presence` (who is in the room: the record is a `User`).
+ */
+export type ChatEventCategory = 'messages' | 'presence';
+
+/**
+ * Every value `Type__c` may carry, with its category: the one definition of the event types. The
+ * gateway, the CLI and the LWC (`c/chatEventTypes`, pinned to this table by test/contract.test.ts)
+ * route by category, never by a type's spelling. Anything else is logged, counted and not forwarded.
+ */
+export const CHAT_EVENT_CATEGORY = {
+  MESSAGE_CREATED: 'messages',
+  MESSAGE_UPDATED: 'messages',
+  MESSAGE_DELETED: 'messages',
+  MESSAGE_UNDELETED: 'messages',
+  USER_ENTERED: 'presence',
+  USER_LEFT: 'presence',
+} as const satisfies Record<string, ChatEventCategory>;
 
 /** One value of `Chat_Event__e.Type__c`. */
-export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+export type ChatEventType = keyof typeof CHAT_EVENT_CATEGORY;
 
-/** Types that mean "the message history changed" (browser refreshes history). */
-export const MESSAGE_EVENT_TYPES: readonly ChatEventType[] = CHAT_EVENT_TYPES.filter((t) =>
-  t.startsWith('MESSAGE_'),
-);
+/** Every value `Type__c` may carry, in contract order. */
+export const CHAT_EVENT_TYPES = Object.keys(CHAT_EVENT_CATEGORY) as readonly ChatEventType[];
 
-/** Types that mean "who is in the room changed" (browser refreshes the user list). */
-export const USER_EVENT_TYPES: readonly ChatEventType[] = CHAT_EVENT_TYPES.filter((t) =>
-  t.startsWith('USER_'),
-);
+/** Whether `value` is one of {@link CHAT_EVENT_TYPES}. */
+export function isChatEventType(value: unknown): value is ChatEventType {
+  return typeof value === 'string' && Object.hasOwn(CHAT_EVENT_CATEGORY, value);
+}
+
+/** Types of one category, in contract order. */
+export const eventTypesOf = (category: ChatEventCategory): readonly ChatEventType[] =>
+  CHAT_EVENT_TYPES.filter((t) => CHAT_EVENT_CATEGORY[t] === category);
 
 /**
  * A valid `Chat_Event__e` as the bridge forwards it to browsers (`chat:event`, `chatupdated`,
@@ -95,9 +107,9 @@ export interface TypingNotice {
 export interface ServerToClientEvents {
   /** Every valid `Chat_Event__e`, once per socket. */
   'chat:event': (event: ChatEvent) => void;
-  /** Legacy name the original component listened to; sent for MESSAGE_* types. */
+  /** Legacy name the original component listened to; sent for category `messages`. */
   chatupdated: (event: ChatEvent) => void;
-  /** Legacy name the original component listened to; sent for USER_* types. */
+  /** Legacy name the original component listened to; sent for category `presence`. */
   refreshChatUsers: (event: ChatEvent) => void;
   /** Another user started or stopped typing. Never sent back to the typer's own sockets. */
   typing: (notice: TypingNotice) => void;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isSalesforceId } from '../salesforce/salesforce-id.js';
-import { CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, type ChatEvent } from './contract.js';
+import { CHAT_EVENT_FIELDS, isChatEventType, type ChatEvent } from './contract.js';
 
 /** Identity of a delivered event, readable even when its payload is malformed. */
 export interface EventIdentity {
@@ -81,8 +81,4 @@ export function toChatEvent(data: unknown, identity = eventIdentity(data)): Mapp
       eventUuid: identity.eventUuid,
     },
   };
-}
-
-function isChatEventType(value: string): value is ChatEvent['type'] {
-  return (CHAT_EVENT_TYPES as readonly string[]).includes(value);
 }

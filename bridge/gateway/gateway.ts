@@ -15,12 +15,12 @@
 import type { Logger } from 'pino';
 import type { ExtendedError, Server, Socket } from 'socket.io';
 import {
+  CHAT_EVENT_CATEGORY,
   CONTRACT_VERSION,
-  MESSAGE_EVENT_TYPES,
   TYPING_EXPIRY_MS,
   TYPING_RATE_PER_SECOND,
-  USER_EVENT_TYPES,
   type ChatEvent,
+  type ChatEventCategory,
   type ClientToServerEvents,
   type InterServerEvents,
   type ResyncReason,
@@ -72,7 +72,7 @@ export interface GatewayDeps {
 export interface Gateway {
   /**
    * Sends a valid chat event to every authenticated socket, once each: `chat:event`, then
-   * `chatupdated` (MESSAGE_*) or `refreshChatUsers` (USER_*). A MESSAGE_CREATED also ends its
+   * `chatupdated` (category `messages`) or `refreshChatUsers` (`presence`). A MESSAGE_CREATED also ends its
    * author's typing notice. Counts `eventsForwarded` by type.
    */
   broadcast(event: ChatEvent): void;
@@ -86,6 +86,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The name the original component listened to, per event category. */
+const LEGACY_EVENT_NAME = { messages: 'chatupdated', presence: 'refreshChatUsers' } as const satisfies Record<ChatEventCategory, keyof ServerToClientEvents>;
 /** Room every authenticated socket joins. */
 const CHAT_ROOM = 'chat';
 /** Room of one user's sockets (all tabs), so typing notices can skip them. */
@@ -274,8 +276,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     broadcast(event) {
       const room = io.to(CHAT_ROOM);
       room.emit('chat:event', event);
-      if (MESSAGE_EVENT_TYPES.includes(event.type)) room.emit('chatupdated', event);
-      else if (USER_EVENT_TYPES.includes(event.type)) room.emit('refreshChatUsers', event);
+      room.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
         const stopped = relay.userSent(canonicalSalesforceId(event.userId));
