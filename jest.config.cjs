@@ -51,7 +51,7 @@ module.exports = {
     ...jestConfig,
     roots: ['<rootDir>/force-app'],
     testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.js'],
-    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/test/', '<rootDir>/bridge/'],
+    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/test/', '<rootDir>/bridge/', '<rootDir>/dev/', '<rootDir>/cli/'],
     moduleNameMapper: {
         ...matchingEngineDom(),
         '^lightning/platformResourceLoader$': '<rootDir>/force-app/test/jest-mocks/lightning/platformResourceLoader',

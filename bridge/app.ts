@@ -24,7 +24,7 @@ import { createTokenVerifier } from './gateway/token.js';
 import { createMetrics, type BridgeMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
-import { openReplayStore } from './salesforce/replay-store.js';
+import { openReplayStore } from './store/replay-store.js';
 import { createSubscriber, type Subscriber, type SubscriberOptions } from './salesforce/subscriber.js';
 
 /** How long a handshake waits for the bridge's first Salesforce login before it is refused, ms. */
@@ -125,7 +125,6 @@ export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Prom
     subscriber,
     metrics,
     async listen(port, host) {
-      subscriber.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -133,6 +132,8 @@ export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Prom
           resolve();
         });
       });
+      // Only once the port is ours: a bridge that cannot listen never subscribes.
+      subscriber.start();
       return (httpServer.address() as AddressInfo).port;
     },
     async close() {

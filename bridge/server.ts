@@ -1,32 +1,30 @@
 /**
  * The process: configuration → (dev org) → bridge → listen; SIGTERM/SIGINT drain within 10 s.
  * The only module that reads process.env (through loadConfig), picks real implementations and exits.
+ *
+ * Dev mode (no credentials, not production) is loaded with a dynamic `import()` of a specifier tsc
+ * does not follow, so neither the production import graph nor `dist/` holds any dev file; a build
+ * run without credentials says so instead of failing with a missing module.
  */
 import pino from 'pino';
 import { createBridge } from './app.js';
 import { ConfigError, loadConfig, type BridgeConfig } from './config.js';
-import { startDevMode, type DevMode } from './dev-mode.js';
+import type { DevModeModule, RunningDevMode } from './dev-mode-port.js';
 import { login } from './salesforce/login.js';
+
+/** Dev mode, relative to this file; only a source checkout has it (`npm start` runs bridge/server.ts). */
+const DEV_MODE_MODULE = '../dev/dev-mode.js';
 
 /** Longest graceful shutdown before the process exits anyway, ms. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
-  let config: BridgeConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sf-chat-bridge: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  let config: BridgeConfig = loadConfig();
   const logger = pino({ level: config.logLevel, base: { app: 'sf-chat-bridge' } });
 
-  let devMode: DevMode | undefined;
+  let devMode: RunningDevMode | undefined;
   if (!config.salesforce) {
-    devMode = await startDevMode(config, logger);
+    devMode = await (await loadDevMode()).startDevMode(config, logger);
     config = devMode.config;
   }
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
@@ -35,12 +33,15 @@ async function main(): Promise<void> {
     login: () => login(target),
     routes: devMode?.routes,
   });
-  const port = await bridge.listen(config.port);
+  const port = await bridge.listen(config.port).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+    throw new ConfigError([`PORT: cannot listen on ${config.port} (${err.code === 'EADDRINUSE' ? 'already in use by another process' : 'permission denied'})`]);
+  });
   const bridgeUrl = `http://localhost:${port}`;
   logger.info({ port, channel: config.channel, flow: target.login.flow }, 'bridge: listening');
   if (devMode) {
     await devMode.announce(bridgeUrl);
-    process.stdout.write(devBanner(bridgeUrl, devMode));
+    process.stdout.write(devMode.banner(bridgeUrl));
   }
 
   let stopping = false;
@@ -67,24 +68,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-function devBanner(bridgeUrl: string, devMode: DevMode): string {
-  const line = '─'.repeat(72);
-  return [
-    line,
-    ' sf-chat-bridge is running on the EMBEDDED DEV ORG (no Salesforce credentials set)',
-    ` bridge          ${bridgeUrl}`,
-    ` dev org         ${devMode.devOrg.url}  (org ${devMode.devOrg.orgId})`,
-    ` local preview   ${bridgeUrl}/  (the websocketChat LWC; open two tabs as two users)`,
-    ` channel         ${devMode.config.channel}`,
-    ' watch events    npm run watch',
-    ' publish event   npm run publish-event -- --type MESSAGE_CREATED',
-    ' real org        set SF_* variables (see README "Point it at a real org")',
-    line,
-    '',
-  ].join('\n');
+/**
+ * The dev mode module of a source checkout.
+ * @throws ConfigError when it is absent (a production build started without credentials).
+ */
+async function loadDevMode(): Promise<DevModeModule> {
+  const specifier: string = DEV_MODE_MODULE;
+  try {
+    return (await import(specifier)) as DevModeModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ConfigError([
+      'SF_*: no Salesforce credentials set, and this build has no embedded dev org (dev mode runs from a source checkout: `npm start`); set a login (README "Configuration")',
+    ]);
+  }
 }
 
 main().catch((err) => {
-  process.stderr.write(`sf-chat-bridge: failed to start: ${(err as Error).stack ?? err}\n`);
+  // A configuration problem is the user's to fix: one plain message. Anything else is a bug: its stack.
+  const text = err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).stack ?? err}`;
+  process.stderr.write(`sf-chat-bridge: ${text}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@
  * The event contract, proven across every party that speaks it. force-app is the source of truth:
  * the XML metadata of Chat_Event__e and the Apex source are parsed (not trusted), then compared with
  * bridge/events/contract.ts, with the LWC (the socket events it listens to and emits, run against a
- * recording fake socket), and with the dev org (bridge/dev-org/**\/*.ts must not hard-code a
+ * recording fake socket), and with the dev org (dev/org/**\/*.ts must not hard-code a
  * different __c/__e name or Type__c value; it should import them from contract.ts).
  */
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ import {
 
 const CONTRACT_FILE = join(ROOT, 'bridge', 'events', 'contract.ts');
 // CONTRACT_DEV_ORG_DIR points the dev-org checks elsewhere (used to prove they fail on a bad file).
-const DEV_ORG_DIR = process.env.CONTRACT_DEV_ORG_DIR ?? join(ROOT, 'bridge', 'dev-org');
+const DEV_ORG_DIR = process.env.CONTRACT_DEV_ORG_DIR ?? join(ROOT, 'dev', 'org');
 const SOCKET_IO_RESERVED = new Set(['connect', 'disconnect', 'connect_error']);
 
 // ---------- force-app, read from the metadata and the Apex source ----------

@@ -22,7 +22,7 @@ import { eventIdentity, type EventIdentity } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { SalesforceSession } from './login.js';
-import type { ReplayStore } from './replay-store.js';
+import type { ReplayStore } from '../store/replay-store.js';
 import { createSeenEvents } from './seen-events.js';
 
 /** Replay id meaning "only events published after the subscribe". */

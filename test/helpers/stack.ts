@@ -11,10 +11,10 @@ import pino from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { createBridge, type Bridge } from '../../bridge/app.js';
 import { loadConfig, type BridgeConfig } from '../../bridge/config.js';
-import { startDevMode, type DevMode } from '../../bridge/dev-mode.js';
+import { startDevMode, type DevMode } from '../../dev/dev-mode.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../bridge/events/contract.js';
-import { signBridgeToken } from '../../bridge/dev-org/bridge-token.js';
-import type { DevOrg, DevOrgOptions } from '../../bridge/dev-org/index.js';
+import { signBridgeToken } from '../../dev/org/data/bridge-token.js';
+import type { DevOrg, DevOrgOptions } from '../../dev/org/index.js';
 import { login } from '../../bridge/salesforce/login.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';

@@ -1,0 +1,71 @@
+/**
+ * `npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]`
+ *
+ * Connects to the bridge as a browser would and prints every socket event. Against a dev-mode bridge
+ * it needs no arguments: it mints its own token with the dev secret, re-reading the dev session on
+ * every handshake so it follows a restarted `npm start`. Against a real deployment, pass the bridge
+ * URL and a token from `ChatController.getBridgeConnection`; a refused token then ends the watch
+ * with exit status 1.
+ */
+import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
+import { readDevSession } from '../dev/dev-mode.js';
+import { signBridgeToken } from '../dev/org/data/bridge-token.js';
+
+const USAGE = 'usage: npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { url: { type: 'string' }, token: { type: 'string' }, origin: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let url = values.url;
+  let mint: () => Promise<string>;
+  if (values.token) {
+    if (!url) throw new Error(`--url is required with --token\n${USAGE}`);
+    const token = values.token;
+    mint = async () => token;
+  } else {
+    url ??= (await readDevSession()).bridgeUrl;
+    mint = async () => {
+      const dev = await readDevSession();
+      return signBridgeToken(
+        { userId: '005WATCH0000000', name: 'watch (CLI)', orgId: dev.orgId },
+        { secret: dev.tokenSecret, audience: dev.audience },
+      );
+    };
+  }
+  new URL(url); // throws "Invalid URL" for a malformed --url
+
+  const socket = io(url, {
+    auth: (cb) => void mint().then((token) => cb({ token }), () => cb({})),
+    extraHeaders: values.origin ? { origin: values.origin } : undefined,
+    transports: ['websocket'],
+  });
+  const print = (name: string, payload?: unknown) =>
+    process.stdout.write(`${new Date().toISOString()} ${name} ${payload === undefined ? '' : JSON.stringify(payload)}\n`);
+  socket.on('connect', () => print('connect', { id: socket.id, url }));
+  socket.on('disconnect', (reason) => {
+    print('disconnect', { reason });
+    if (reason === 'io server disconnect') socket.connect(); // e.g. the token expired: handshake again
+  });
+  socket.on('connect_error', (err: Error & { data?: unknown }) => {
+    print('connect_error', { message: err.message, data: err.data });
+    if (socket.active) return; // transport trouble: socket.io retries by itself
+    if (values.token) process.exit(1); // the bridge refused the given token: nothing will change
+    setTimeout(() => socket.connect(), 2_000); // dev mode: a fresh token after a restart
+  });
+  socket.onAny((name: string, payload: unknown) => print(name, payload));
+  process.on('SIGINT', () => {
+    socket.close();
+    process.exit(0);
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`watch: ${(err as Error).message}\n`);
+  process.exit(1);
+});

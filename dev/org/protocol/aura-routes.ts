@@ -1,0 +1,142 @@
+/**
+ * `ChatController` over HTTP, for the local preview's `@salesforce/apex/ChatController.*` shims:
+ * `POST /dev/apex/ChatController/<method>` with the named parameters as a JSON object and
+ * `Authorization: Bearer <session id>`. Does what Aura does around an Apex call:
+ *
+ * - converts parameters to their Apex types (absent → null; a wrong type → 400
+ *   `Value provided is invalid for action parameter '<name>' of type '<type>'`);
+ * - answers 200 with the return value as Aura serializes it: Datetime → ISO 8601 with ms and `Z`,
+ *   Id → 18 characters, void → `null`, and properties whose value is null left out;
+ * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`.
+ *
+ * No real org has this route (Aura's own wire format is not meant to be spoken by hand); it lives
+ * under `/dev/`. A bad session gives 401 `{ message: 'Session expired or invalid' }`, an unknown
+ * method 404.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { AuraHandledError, type ApexArgs, type ApexMethod, type ApexParamType } from '../data/chat-controller.js';
+import type { SessionStore } from './sessions.js';
+import { accessTokenFromHeader } from './sessions.js';
+
+/** Largest request body the Apex routes read (an Aura action can carry a full 32,768-character message). */
+export const MAX_APEX_BODY_BYTES = 1_000_000;
+
+/** The Apex class the routes serve. */
+export const CONTROLLER_CLASS = 'ChatController';
+
+/** The body of a refused session. */
+export const APEX_INVALID_SESSION = { message: 'Session expired or invalid' } as const;
+
+class InvalidParameterError extends Error {}
+
+/** Routes of the Apex endpoints over a controller's methods (see chat-controller.ts). */
+export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessions: SessionStore, logger: Logger): Router {
+  const log = logger.child({ module: 'aura' });
+  const router = express.Router();
+  const byLowerName = new Map(Object.entries(methods).map(([name, method]) => [name.toLowerCase(), { name, method }]));
+
+  router.post(
+    `/dev/apex/${CONTROLLER_CLASS}/:method`,
+    express.json({ limit: MAX_APEX_BODY_BYTES, strict: false }),
+    async (req: Request, res: Response) => {
+      const session = sessions.resolve(accessTokenFromHeader(req.headers.authorization));
+      if (!session) {
+        res.status(401).json(APEX_INVALID_SESSION);
+        return;
+      }
+      // Apex names are case-insensitive.
+      const found = byLowerName.get(String(req.params.method).toLowerCase());
+      if (!found) {
+        res.status(404).json({ message: `${CONTROLLER_CLASS} has no @AuraEnabled method ${String(req.params.method)}` });
+        return;
+      }
+      const body: unknown = req.body ?? {};
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        res.status(400).json({ message: 'The body must be a JSON object of the named parameters' });
+        return;
+      }
+      try {
+        const args = convertArgs(found.method.params, body as Record<string, unknown>);
+        const value = await found.method.invoke(args, session.userId);
+        res.status(200).json(auraSerialize(value));
+      } catch (err) {
+        if (err instanceof AuraHandledError) {
+          log.info({ method: found.name, message: err.message }, 'apex refused');
+          res.status(400).json({ message: err.message, exceptionType: 'System.AuraHandledException' });
+          return;
+        }
+        if (err instanceof InvalidParameterError) {
+          res.status(400).json({ message: err.message });
+          return;
+        }
+        log.error({ err, method: found.name }, 'apex failed');
+        res.status(500).json({ message: 'An internal server error has occurred', exceptionType: 'System.UnexpectedException' });
+      }
+    },
+  );
+
+  // A body that is not JSON: answered in the shape the shims read.
+  router.use('/dev/apex', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (status === 400 || status === 413) {
+      res.status(status).json({ message: status === 413 ? 'Request body too large' : 'The body is not valid JSON' });
+      return;
+    }
+    next(err);
+  });
+
+  return router;
+}
+
+/** Converts the JSON parameters to their Apex types, as Aura does; unknown names are ignored. */
+function convertArgs(params: Readonly<Record<string, ApexParamType>>, body: Record<string, unknown>): ApexArgs {
+  const args: Record<string, number | Date | string | null> = {};
+  for (const [name, type] of Object.entries(params)) {
+    const value = body[name];
+    const converted = value === undefined || value === null ? null : convertValue(type, value);
+    if (converted === undefined) {
+      throw new InvalidParameterError(`Value provided is invalid for action parameter '${name}' of type '${type}'`);
+    }
+    args[name] = converted;
+  }
+  return args;
+}
+
+const INTEGER_MIN = -(2 ** 31);
+const INTEGER_MAX = 2 ** 31 - 1;
+
+function convertValue(type: ApexParamType, value: unknown): number | Date | string | undefined {
+  switch (type) {
+    case 'Integer': {
+      const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+      return typeof number === 'number' && Number.isInteger(number) && number >= INTEGER_MIN && number <= INTEGER_MAX ? number : undefined;
+    }
+    case 'Datetime': {
+      if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return undefined;
+      const date = new Date(value);
+      return Number.isNaN(date.getTime()) ? undefined : date;
+    }
+    case 'String':
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  }
+}
+
+/**
+ * A return value as Aura serializes it: `undefined` (void) → null; Date → ISO 8601 UTC with ms;
+ * object properties whose value is null or undefined are left out; arrays keep their nulls.
+ */
+export function auraSerialize(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(auraSerialize);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of Object.entries(value)) {
+      if (entry !== undefined && entry !== null) out[key] = auraSerialize(entry);
+    }
+    return out;
+  }
+  return value;
+}

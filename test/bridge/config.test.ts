@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../bridge/config.js';
+
+const SECRET = 'x'.repeat(32);
+const KEY = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
+
+function problems(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs on the dev org with defaults when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c.salesforce).toBeUndefined();
+    expect(c.port).toBe(3000);
+    expect(c.channel).toBe('/event/Chat_Event__e');
+    expect(c.apiVersion).toBe('62.0');
+    expect(c.loginUrl).toBe('https://login.salesforce.com');
+    expect(c.allowedOrigins).toEqual(['https://*.lightning.force.com']);
+    expect(c.replayStorePath).toBe('.data/replay.json');
+    expect(c.token.audience).toBe('sf-chat-bridge');
+  });
+
+  it('picks each login flow from its complete set of variables', () => {
+    expect(loadConfig({ SF_INSTANCE_URL: 'https://acme.my.salesforce.com/', SF_ACCESS_TOKEN: 't', CHAT_TOKEN_SECRET: SECRET }).salesforce)
+      .toEqual({ flow: 'access-token', instanceUrl: 'https://acme.my.salesforce.com', accessToken: 't' });
+    expect(loadConfig({ SF_CLIENT_ID: 'c', SF_USERNAME: 'u', SF_PRIVATE_KEY: KEY.replace(/\n/g, '\\n'), CHAT_TOKEN_SECRET: SECRET }).salesforce)
+      .toEqual({ flow: 'jwt-bearer', clientId: 'c', username: 'u', privateKeyPem: KEY });
+    expect(loadConfig({ SF_CLIENT_ID: 'c', SF_CLIENT_SECRET: 's', CHAT_TOKEN_SECRET: SECRET }).salesforce)
+      .toEqual({ flow: 'client-credentials', clientId: 'c', clientSecret: 's' });
+    expect(loadConfig({ SF_USERNAME: 'u', SF_PASSWORD: 'p', CHAT_TOKEN_SECRET: SECRET }).salesforce)
+      .toEqual({ flow: 'password', username: 'u', password: 'p', clientId: undefined, clientSecret: undefined });
+    expect(loadConfig({ SF_USERNAME: 'u', SF_PASSWORD: 'p', SF_CLIENT_ID: 'c', SF_CLIENT_SECRET: 's', CHAT_TOKEN_SECRET: SECRET }).salesforce)
+      .toMatchObject({ flow: 'password', clientId: 'c', clientSecret: 's' });
+  });
+
+  it('reads the JWT key from SF_PRIVATE_KEY_FILE and names the variable when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'server.key'), KEY);
+    const env = { SF_CLIENT_ID: 'c', SF_USERNAME: 'u', CHAT_TOKEN_SECRET: SECRET };
+    expect(loadConfig({ ...env, SF_PRIVATE_KEY_FILE: join(dir, 'server.key') }).salesforce).toMatchObject({ privateKeyPem: KEY });
+    expect(problems({ ...env, SF_PRIVATE_KEY_FILE: join(dir, 'missing.key') })).toMatch(/SF_PRIVATE_KEY_FILE: cannot read/);
+  });
+
+  it('names every bad variable in one message', () => {
+    const message = problems({
+      PORT: 'eighty',
+      SF_API_VERSION: '40.0',
+      CHAT_EVENT_CHANNEL: '/topic/x',
+      CHAT_TOKEN_SECRET: 'short',
+      SF_LOGIN_URL: 'login.salesforce.com',
+    });
+    for (const name of ['PORT', 'SF_API_VERSION', 'CHAT_EVENT_CHANNEL', 'CHAT_TOKEN_SECRET', 'SF_LOGIN_URL']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('names field problems and problems across variables in the same message', () => {
+    const message = problems({ NODE_ENV: 'production', PORT: 'abc', ALLOWED_ORIGINS: '*', LOG_LEVEL: 'nope' });
+    for (const name of ['PORT', 'LOG_LEVEL', 'ALLOWED_ORIGINS', 'NODE_ENV=production needs Salesforce credentials', 'CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('reads PORT strictly: empty means the default, anything but digits is refused', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(problems({ PORT: '0x10' })).toMatch(/PORT must be a number from 0 to 65535/);
+    expect(problems({ PORT: '70000' })).toMatch(/PORT must be a number from 0 to 65535/);
+  });
+
+  it('names what an incomplete login set lacks', () => {
+    expect(problems({ SF_INSTANCE_URL: 'https://x.my.salesforce.com' })).toMatch(/SF_ACCESS_TOKEN is required/);
+    expect(problems({ SF_USERNAME: 'u' })).toMatch(/SF_PASSWORD is required/);
+    expect(problems({ SF_PRIVATE_KEY: KEY })).toMatch(/SF_CLIENT_ID and SF_USERNAME required/);
+    expect(problems({ SF_CLIENT_SECRET: 's' })).toMatch(/SF_CLIENT_ID is required/);
+  });
+
+  it('needs a token key with real credentials, and credentials in production', () => {
+    expect(problems({ SF_CLIENT_ID: 'c', SF_CLIENT_SECRET: 's' })).toMatch(/CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY/);
+    expect(problems({ NODE_ENV: 'production' })).toMatch(/NODE_ENV=production needs Salesforce credentials/);
+  });
+
+  it('checks CHAT_TOKEN_PUBLIC_KEY with the token verifier\'s own rules', () => {
+    expect(problems({ CHAT_TOKEN_PUBLIC_KEY: 'not a key' })).toMatch(/CHAT_TOKEN_PUBLIC_KEY is not a PEM public key or X.509 certificate/);
+    expect(problems({ CHAT_TOKEN_PUBLIC_KEY: KEY })).toMatch(/CHAT_TOKEN_PUBLIC_KEY holds a private key/);
+  });
+
+  it('checks ALLOWED_ORIGINS entries', () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: 'https://*.lightning.force.com, http://localhost:3000' }).allowedOrigins)
+      .toEqual(['https://*.lightning.force.com', 'http://localhost:3000']);
+    expect(problems({ ALLOWED_ORIGINS: 'https://ok.example.com,not an origin' })).toMatch(/ALLOWED_ORIGINS: origin pattern "not an origin"/);
+    expect(problems({ ALLOWED_ORIGINS: 'https://*.com' })).toMatch(/ALLOWED_ORIGINS: .*too broad/);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { CHAT_EVENT_TYPES } from '../../../bridge/events/contract.js';
+import { eventIdentity, toChatEvent } from '../../../bridge/events/mapping.js';
+
+const USER = '005000000000001AAA';
+const message = (payload: Record<string, unknown>, event: unknown = { replayId: 17, EventUuid: 'u-1' }) => ({
+  schema: 'abc',
+  payload: {
+    CreatedDate: '2026-11-29T10:00:00.000Z',
+    CreatedById: USER,
+    Type__c: 'MESSAGE_CREATED',
+    Record_Id__c: 'a00000000000001AAA',
+    User_Id__c: USER,
+    ...payload,
+  },
+  event,
+});
+
+describe('toChatEvent', () => {
+  it('maps every contract type', () => {
+    for (const type of CHAT_EVENT_TYPES) {
+      expect(toChatEvent(message({ Type__c: type }))).toEqual({
+        ok: true,
+        event: {
+          type,
+          recordId: 'a00000000000001AAA',
+          userId: USER,
+          createdById: USER,
+          createdDate: '2026-11-29T10:00:00.000Z',
+          replayId: 17,
+          eventUuid: 'u-1',
+        },
+      });
+    }
+  });
+
+  it('rejects an unknown Type__c, null and missing fields, and junk', () => {
+    expect(toChatEvent(message({ Type__c: 'MESSAGE_EXPLODED' }))).toMatchObject({ ok: false, reason: 'unknown-type' });
+    expect(toChatEvent(message({ Record_Id__c: null }))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(toChatEvent(message({ User_Id__c: undefined }))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(toChatEvent(message({ User_Id__c: 'not-an-id' }))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(toChatEvent(message({}, { replayId: 'x' }))).toMatchObject({ ok: false, reason: 'malformed' });
+    for (const junk of [null, 42, 'text', [], { payload: 'x' }]) {
+      expect(toChatEvent(junk)).toMatchObject({ ok: false, reason: 'malformed' });
+    }
+  });
+
+  it('reads identity only from data.event', () => {
+    expect(eventIdentity(message({}))).toEqual({ replayId: 17, eventUuid: 'u-1' });
+    expect(eventIdentity({ replayId: 17, EventUuid: 'u-1' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,174 @@
+// The socket.io handshake over real sockets: origin first, then the token, with a plain-words
+// connect_error and a machine reason for every refusal, counted, and nothing internal leaked.
+import type { JWTPayload } from 'jose';
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_VERSION, DEFAULT_TOKEN_AUDIENCE } from '../../../bridge/events/contract.js';
+import { createTokenVerifier } from '../../../bridge/gateway/token.js';
+import { ORG_ID, connected, metricValue, nextEvent, refused, startGateway, type Harness } from './support/harness.js';
+import { rsaFixture, signToken, type RsaFixture } from './support/keys.js';
+
+const SECRET = 'handshake-test-secret-0123456789abcdef';
+const LIGHTNING = 'https://acme.lightning.force.com';
+
+let rsa: RsaFixture;
+let other: RsaFixture;
+let h: Harness;
+const tokensUsed: string[] = [];
+
+function claims(overrides: Record<string, unknown> = {}): JWTPayload {
+  const nowS = Math.floor(Date.now() / 1000);
+  const base: Record<string, unknown> = { sub: '005000000000001', name: 'Ann Author', org: ORG_ID, aud: DEFAULT_TOKEN_AUDIENCE, iat: nowS, exp: nowS + 600 };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete base[k];
+    else base[k] = v;
+  }
+  return base as JWTPayload;
+}
+
+async function hs(overrides: Record<string, unknown> = {}): Promise<string> {
+  const token = await signToken(claims(overrides), SECRET);
+  tokensUsed.push(token);
+  return token;
+}
+
+beforeAll(async () => {
+  rsa = rsaFixture();
+  other = rsaFixture();
+  h = await startGateway({
+    deps: {
+      verifyToken: createTokenVerifier({
+        secret: SECRET,
+        publicKeyPem: rsa.certificatePem,
+        audience: DEFAULT_TOKEN_AUDIENCE,
+        orgId: () => `${ORG_ID}EAA`, // the bridge knows the 18-character form; tokens carry 15
+      }),
+    },
+  });
+});
+afterAll(() => h.close());
+
+describe('handshake: token', () => {
+  it('admits HS256 and RS256 (certificate) tokens and greets with bridge:status', async () => {
+    for (const token of [await hs(), await signToken(claims(), rsa.privateKey)]) {
+      const client = h.connect(token, { origin: LIGHTNING });
+      const status = nextEvent(client, 'bridge:status');
+      await connected(client);
+      expect(await status).toEqual({ upstream: 'connected', contractVersion: CONTRACT_VERSION });
+      client.disconnect();
+    }
+  });
+
+  const cases: Array<[string, string, () => Promise<unknown>]> = [
+    ['missing', 'token missing', async () => undefined],
+    ['malformed', 'token malformed', async () => 'not.a.jwt'],
+    ['malformed', 'token malformed', async () => ({ nested: 'object' })],
+    ['bad-signature', 'token signature invalid', async () => signToken(claims(), 'wrong-secret-wrong-secret-wrong-secret')],
+    ['bad-signature', 'token signature invalid', async () => signToken(claims(), other.privateKey)],
+    ['bad-signature', 'token signature invalid', async () => signToken(claims(), rsa.publicKeyPem, 'HS256')],
+    ['wrong-audience', 'token audience invalid', async () => hs({ aud: 'another-app' })],
+    ['expired', 'token expired', async () => hs({ exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['expired', 'token expired', async () => signToken(claims({ exp: Math.floor(Date.now() / 1000) - 60 }), rsa.privateKey)],
+    ['no-expiry', 'token has no expiry', async () => hs({ exp: undefined })],
+    ['lifetime-too-long', 'token lifetime too long', async () => hs({ exp: Math.floor(Date.now() / 1000) + 7_200 })],
+    ['wrong-org', 'token for another org', async () => hs({ org: '00D000000000002' })],
+    ['missing-claims', 'token claims missing', async () => hs({ name: undefined })],
+  ];
+
+  it.each(cases)('refuses %s with "%s", data.reason, and a count', async (reason, message, makeToken) => {
+    const before = await metricValue(h.metrics.socketsRefused, { reason });
+    const token = await makeToken();
+    if (typeof token === 'string') tokensUsed.push(token);
+    const err = await refused(h.connect(token, { origin: LIGHTNING }));
+    expect(err.message).toBe(message);
+    expect(err.data).toEqual({ reason });
+    expect(await metricValue(h.metrics.socketsRefused, { reason })).toBe(before + 1);
+  });
+
+  it('admits 15- and 18-character org ids alike (the bridge knows the 18-character form)', async () => {
+    for (const org of [ORG_ID, `${ORG_ID}EAA`]) {
+      const client = h.connect(await hs({ org }));
+      await expect(connected(client), org).resolves.toBe(client);
+      client.disconnect();
+    }
+  });
+
+  it('fits a large real-world token (RS256, 121-character non-ASCII name, 18-char ids) in maxHttpBufferSize', async () => {
+    const name = 'Zoë Ångström-Øberg '.repeat(7).slice(0, 121);
+    const token = await signToken(claims({ name, sub: '005000000000001AAA', org: `${ORG_ID}EAA`, jti: 'x'.repeat(36) }), rsa.privateKey);
+    const client = h.connect(token, { transports: ['polling'] }); // polling: the whole CONNECT packet is one POST body
+    await expect(connected(client)).resolves.toBe(client);
+    client.disconnect();
+  });
+
+  it('never writes a token to the log', () => {
+    expect(tokensUsed.length).toBeGreaterThan(5);
+    const log = h.rawLogs.join('');
+    expect(log).toContain('handshake refused');
+    for (const jwt of tokensUsed.filter((t) => t.split('.').length === 3 && t.length > 100)) {
+      expect(log).not.toContain(jwt.split('.')[2]); // the signature: the secret part of a bearer token
+    }
+  });
+});
+
+describe('handshake: origin', () => {
+  it('admits allowed origins (wildcard and exact), no Origin, and the bridge itself, on both transports', async () => {
+    const self = h.url; // Origin http://127.0.0.1:<port>, Host 127.0.0.1:<port>
+    for (const transports of [['websocket'], ['polling']] as const) {
+      for (const origin of ['https://acme--uat.sandbox.lightning.force.com', 'http://localhost:3000', self, undefined]) {
+        const client = h.connect(await hs(), { origin, transports: [...transports] });
+        await expect(connected(client), `${origin} over ${transports[0]}`).resolves.toBe(client);
+        client.disconnect();
+      }
+    }
+  });
+
+  it('refuses other origins before looking at the token, on both transports', async () => {
+    for (const transports of [['websocket'], ['polling']] as const) {
+      for (const origin of ['https://evil.example.com', 'http://acme.lightning.force.com', 'null']) {
+        const before = await metricValue(h.metrics.socketsRefused, { reason: 'origin' });
+        const err = await refused(h.connect(undefined, { origin, transports: [...transports] }));
+        expect(err.message, `${origin} over ${transports[0]}`).toBe('origin not allowed');
+        expect(err.data).toEqual({ reason: 'origin' });
+        expect(await metricValue(h.metrics.socketsRefused, { reason: 'origin' })).toBe(before + 1);
+      }
+    }
+  });
+
+  it('answers long-polling CORS only for allowed origins (the cors option the app should pass)', async () => {
+    const poll = (origin: string) => fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+    const ok = await poll(LIGHTNING);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(LIGHTNING);
+    const evil = await poll('https://evil.example.com');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('handshake: other paths', () => {
+  it('refuses namespaces other than the main one', async () => {
+    const client = connectClient(`${h.url}/admin`, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { token: await hs() } });
+    const err = await refused(client);
+    expect(err.message).toBe('Invalid namespace');
+    client.disconnect();
+  });
+
+  it('keeps internal verification errors out of the client message, logging them instead', async () => {
+    const broken = await startGateway({
+      deps: {
+        verifyToken: async () => {
+          throw new Error('connection refused to key store at 10.0.0.7 (secret=hunter2)');
+        },
+      },
+    });
+    try {
+      const err = await refused(broken.connect('anything'));
+      expect(err.message).toBe('token could not be verified');
+      expect(err.data).toEqual({ reason: 'internal' });
+      expect(JSON.stringify(err)).not.toContain('hunter2');
+      expect(broken.rawLogs.join('')).toContain('key store at 10.0.0.7');
+      expect(await metricValue(broken.metrics.socketsRefused, { reason: 'internal' })).toBe(1);
+    } finally {
+      await broken.close();
+    }
+  });
+});
