@@ -234,7 +234,7 @@ describe('websocketChat exposure', () => {
   });
 
   it('the helper modules are not exposed', () => {
-    for (const helper of ['chatSocket', 'chatErrors']) {
+    for (const helper of ['chatSocket', 'chatErrors', 'chatEventTypes']) {
       expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
     }
   });
