@@ -1,7 +1,8 @@
 // Jest configuration for the LWC unit tests (Salesforce's sfdx-lwc-jest runner, `npm run test:lwc`).
 // CommonJS (.cjs) because package.json is "type": "module" and sfdx-lwc-jest's config is CommonJS.
 // Jest only looks under force-app (vitest owns test/**), and only at lwc/**/__tests__/*.test.js;
-// platform modules that need behaviour (loadScript installing a fake socket.io) are mocked here once.
+// platform modules that need behaviour (loadScript installing a fake socket.io) are mocked here once;
+// force-app/test/jest-setup.js registers the accessibility matcher (@sa11y/jest) for every test.
 const fs = require('node:fs');
 const path = require('node:path');
 const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
@@ -52,6 +53,7 @@ module.exports = {
     roots: ['<rootDir>/force-app'],
     testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.js'],
     testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/test/', '<rootDir>/bridge/', '<rootDir>/dev/', '<rootDir>/cli/'],
+    setupFilesAfterEnv: [...jestConfig.setupFilesAfterEnv, '<rootDir>/force-app/test/jest-setup.js'],
     moduleNameMapper: {
         ...matchingEngineDom(),
         '^lightning/platformResourceLoader$': '<rootDir>/force-app/test/jest-mocks/lightning/platformResourceLoader',

@@ -196,6 +196,14 @@ describe('browser token: Apex ↔ contract.ts', () => {
 
 describe('LWC socket events ↔ contract.ts', () => {
   const chatSocketFile = metaPath('lwc', 'chatSocket', 'chatSocket.js');
+  const chatEventTypesFile = metaPath('lwc', 'chatEventTypes', 'chatEventTypes.js');
+
+  it('the LWC event table (c/chatEventTypes) equals CHAT_EVENT_CATEGORY, so a type added to one side fails', async () => {
+    const { EVENT_CATEGORY } = await import(pathToFileURL(chatEventTypesFile).href);
+    expect(EVENT_CATEGORY).toStrictEqual(contract.CHAT_EVENT_CATEGORY);
+    expect(Object.keys(EVENT_CATEGORY)).toEqual(contract.CHAT_EVENT_TYPES);
+    expect(Object.isFrozen(EVENT_CATEGORY)).toBe(true);
+  });
 
   it('the event-name constants are contract events', async () => {
     const module = await import(pathToFileURL(chatSocketFile).href);
@@ -271,13 +279,14 @@ describe('LWC socket events ↔ contract.ts', () => {
     expect(refreshes.length).toBeGreaterThan(0);
   });
 
-  it('every contract type maps to the refresh its meaning asks for', async () => {
+  it('every contract type maps to the refresh its category asks for', async () => {
     const { scopeForEvent } = await import(pathToFileURL(chatSocketFile).href);
-    for (const type of contract.eventTypesOf('messages')) {
-      expect(scopeForEvent({ type }), type).toEqual({ messages: true, users: false });
-    }
-    for (const type of contract.eventTypesOf('presence')) {
-      expect(scopeForEvent({ type }), type).toEqual({ messages: false, users: true });
+    const expected: Record<contract.ChatEventCategory, { messages: boolean; users: boolean }> = {
+      messages: { messages: true, users: false },
+      presence: { messages: false, users: true },
+    };
+    for (const type of contract.CHAT_EVENT_TYPES) {
+      expect(scopeForEvent({ type }), type).toEqual(expected[contract.CHAT_EVENT_CATEGORY[type]]);
     }
   });
 

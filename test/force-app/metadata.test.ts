@@ -102,6 +102,11 @@ describe('data model', () => {
     expect(match?.[1]).toBe(field('Chat_Message__c', 'Content__c').length);
   });
 
+  it('the composer (c/chatComposer) limits the draft to the field length', () => {
+    const match = /MAX_CONTENT_LENGTH\s*=\s*(\d+)/.exec(read(metaPath('lwc', 'chatComposer', 'chatComposer.js')));
+    expect(match?.[1]).toBe(field('Chat_Message__c', 'Content__c').length);
+  });
+
   it('User.Chat_Active__c is a checkbox that defaults to false', () => {
     const active = field('User', 'Chat_Active__c');
     expect(active.type).toBe('Checkbox');
@@ -233,8 +238,8 @@ describe('websocketChat exposure', () => {
     }
   });
 
-  it('the helper modules are not exposed', () => {
-    for (const helper of ['chatSocket', 'chatErrors']) {
+  it('the helper modules and child components are not exposed', () => {
+    for (const helper of ['chatSocket', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatComposer']) {
       expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
     }
   });

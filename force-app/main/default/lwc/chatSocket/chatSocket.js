@@ -16,6 +16,7 @@
  * (Chat_Event__e), not by browsers. Event names: bridge/events/contract.ts (test/contract.test.ts
  * checks that they match).
  */
+import { categoryOf } from 'c/chatEventTypes';
 
 /** Events the bridge sends that this module listens to (see ServerToClientEvents in the contract). */
 export const SERVER_EVENTS = Object.freeze({
@@ -65,6 +66,12 @@ export const DEFAULT_TIMING = Object.freeze({
 const TRANSIENT_REFUSALS = Object.freeze(['internal', 'closing']);
 
 const BOTH = Object.freeze({ messages: true, users: true });
+
+/** What each event category (c/chatEventTypes) makes stale. */
+const SCOPE_BY_CATEGORY = Object.freeze({
+    messages: Object.freeze({ messages: true, users: false }),
+    presence: Object.freeze({ messages: false, users: true })
+});
 
 /**
  * Finds the socket.io `io` function after loadScript. Under Lightning Web Security the library's
@@ -126,19 +133,15 @@ export function describeTypers(names) {
 }
 
 /**
- * What a `chat:event` asks to reload: MESSAGE_* → history, USER_* → users, anything else → both.
+ * What a `chat:event` asks to reload, by the category of its type (c/chatEventTypes): `messages` →
+ * history, `presence` → users. A type the contract does not define reloads both, so an event from a
+ * newer bridge is never missed.
  * @param {{type?: string}} event The forwarded Chat_Event__e.
  * @returns {{messages: boolean, users: boolean}} Refresh scope.
  */
 export function scopeForEvent(event) {
-    const type = event && typeof event.type === 'string' ? event.type : '';
-    if (type.startsWith('MESSAGE_')) {
-        return { messages: true, users: false };
-    }
-    if (type.startsWith('USER_')) {
-        return { messages: false, users: true };
-    }
-    return { ...BOTH };
+    const scope = SCOPE_BY_CATEGORY[categoryOf(event && event.type)] || BOTH;
+    return { ...scope };
 }
 
 /**

@@ -3,7 +3,10 @@
  * go through Apex (ChatController, user mode); the socket to the sf-chat-bridge only says WHEN to
  * reload (chat:event, bridge:resync, every reconnect) and who is typing. Socket handling lives in
  * the template-less c/chatSocket module; every error goes through one path (reportError →
- * c/chatErrors.reduceErrors).
+ * c/chatErrors.reduceErrors). This component orchestrates and owns the state; the room is drawn by
+ * children that get data through @api properties and report what the user does with events:
+ * c/chatMessageList (history), c/chatParticipants (who is in the room) and c/chatComposer (draft,
+ * typing and send).
  *
  * Portability: the same component is compiled with LWC OSS for a local preview page, where only
  * these imports are shimmed: @salesforce/apex/ChatController.*, @salesforce/user/Id,
@@ -31,8 +34,6 @@ const STATUS_LABELS = {
     [ConnectionState.OFFLINE]: 'Offline'
 };
 
-const MAX_CONTENT_LENGTH = 32768;
-
 export default class WebsocketChat extends LightningElement {
     /** Card title (App Builder / Experience Builder property). */
     @api cardTitle = 'Chat';
@@ -41,7 +42,6 @@ export default class WebsocketChat extends LightningElement {
 
     messages = [];
     users = [];
-    draft = '';
     errors = [];
     typingText = '';
     connectionState = ConnectionState.CONNECTING;
@@ -49,11 +49,10 @@ export default class WebsocketChat extends LightningElement {
     isLoading = true;
     isSending = false;
     isChangingPresence = false;
-    maxLength = MAX_CONTENT_LENGTH;
+    currentUserId = CURRENT_USER_ID;
 
     chatSocket;
     disposed = false;
-    lastRenderedCount = 0;
 
     connectedCallback() {
         this.disposed = false;
@@ -65,16 +64,6 @@ export default class WebsocketChat extends LightningElement {
         if (this.chatSocket) {
             this.chatSocket.stop();
             this.chatSocket = null;
-        }
-    }
-
-    renderedCallback() {
-        if (this.messages.length !== this.lastRenderedCount) {
-            this.lastRenderedCount = this.messages.length;
-            const list = this.template.querySelector('[data-id="messages"]');
-            if (list) {
-                list.scrollTop = list.scrollHeight;
-            }
         }
     }
 
@@ -156,48 +145,37 @@ export default class WebsocketChat extends LightningElement {
         this.errors = [];
     }
 
-    handleDraftChange(event) {
-        this.draft = event.detail && event.detail.value !== undefined ? event.detail.value : event.target.value;
-        if (!this.chatSocket) {
-            return;
-        }
-        if (this.draft) {
+    /** c/chatComposer `typingstart`: chatSocket throttles typing:start and schedules the idle stop. */
+    handleTypingStart() {
+        if (this.chatSocket) {
             this.chatSocket.notifyTyping();
-        } else {
-            this.chatSocket.stopTyping();
         }
     }
 
-    handleKeyDown(event) {
-        // Enter sends, Shift+Enter makes a new line; never while an IME is composing.
-        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-            event.preventDefault();
-            this.send();
-        }
-    }
-
-    handleBlur() {
+    /** c/chatComposer `typingstop`: the draft was emptied or the field lost focus. */
+    handleTypingStop() {
         if (this.chatSocket) {
             this.chatSocket.stopTyping();
         }
     }
 
-    handleSendClick() {
-        this.send();
-    }
-
-    async send() {
-        const content = (this.draft || '').trim();
-        if (!content || this.isSending) {
+    /**
+     * c/chatComposer `send`: posts through Apex and clears the composer only once it is saved.
+     * @param {CustomEvent<{content: string}>} event The trimmed, non-blank draft.
+     */
+    async handleSend(event) {
+        // The composer learns sending=true only on the next render: a second Enter may come first.
+        if (this.isSending) {
             return;
         }
-        if (this.chatSocket) {
-            this.chatSocket.stopTyping();
-        }
+        this.handleTypingStop();
         this.isSending = true;
         try {
-            const saved = await postMessage({ content });
-            this.draft = '';
+            const saved = await postMessage({ content: event.detail.content });
+            const composer = this.template.querySelector('c-chat-composer');
+            if (composer) {
+                composer.clear();
+            }
             // Show it at once; the trigger's event makes everyone (us included) reload the history.
             if (saved && !this.messages.some((message) => message.id === saved.id)) {
                 this.messages = [...this.messages, saved];
@@ -238,28 +216,8 @@ export default class WebsocketChat extends LightningElement {
         return !this.isJoined;
     }
 
-    get messageItems() {
-        return this.messages.map((message) => {
-            const mine = sameUserId(message.userId, CURRENT_USER_ID);
-            return {
-                ...message,
-                authorName: message.userName || 'Unknown user',
-                itemClass: mine ? 'slds-chat-listitem slds-chat-listitem_outbound' : 'slds-chat-listitem slds-chat-listitem_inbound',
-                bubbleClass: mine ? 'slds-chat-message__text slds-chat-message__text_outbound' : 'slds-chat-message__text slds-chat-message__text_inbound'
-            };
-        });
-    }
-
-    get hasMessages() {
-        return this.messages.length > 0;
-    }
-
     get hasErrors() {
         return this.errors.length > 0;
-    }
-
-    get userCountLabel() {
-        return this.users.length === 1 ? '1 person in the chat' : `${this.users.length} people in the chat`;
     }
 
     get statusLabel() {
@@ -291,9 +249,5 @@ export default class WebsocketChat extends LightningElement {
         return this.connectionState === ConnectionState.OFFLINE
             ? 'Live updates are off. Messages you send are still saved.'
             : '';
-    }
-
-    get sendDisabled() {
-        return this.isSending || !(this.draft || '').trim();
     }
 }

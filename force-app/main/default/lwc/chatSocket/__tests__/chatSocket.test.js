@@ -64,6 +64,8 @@ describe('c/chatSocket helpers', () => {
         expect(scopeForEvent({ type: 'MESSAGE_UNDELETED' })).toEqual({ messages: true, users: false });
         expect(scopeForEvent({ type: 'USER_LEFT' })).toEqual({ messages: false, users: true });
         expect(scopeForEvent({ type: 'SOMETHING_NEW' })).toEqual({ messages: true, users: true });
+        // routed by the contract's table, not by the spelling: an unknown MESSAGE_* reloads both
+        expect(scopeForEvent({ type: 'MESSAGE_PINNED' })).toEqual({ messages: true, users: true });
         expect(scopeForEvent(undefined)).toEqual({ messages: true, users: true });
     });
 

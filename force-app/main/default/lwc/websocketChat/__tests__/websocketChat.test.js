@@ -1,7 +1,9 @@
 /**
  * websocketChat against a fake socket.io (force-app/test/jest-mocks/socketIo.js, driven through
  * socketIoMock like ebikes' empApiMock) and mocked Apex: what a user sees and what the component
- * sends. The component may only ever emit typing:start / typing:stop; refreshes come from Apex.
+ * sends, with its real children (c-chat-message-list, c-chat-participants, c-chat-composer) in place,
+ * so the room is queried through their shadow roots as a user sees it whole. The component may only
+ * ever emit typing:start / typing:stop; refreshes come from Apex.
  */
 import { createElement } from '@lwc/engine-dom';
 import WebsocketChat from 'c/websocketChat';
@@ -70,12 +72,24 @@ async function renderConnectedChat() {
     return element;
 }
 
+/** Every match of `selector` in `root` and in the shadow trees below it (the child components'). */
+function deepQueryAll(root, selector) {
+    const nested = [...root.querySelectorAll('*')].filter((node) => node.shadowRoot);
+    return [...root.querySelectorAll(selector), ...nested.flatMap((node) => deepQueryAll(node.shadowRoot, selector))];
+}
+
 function q(element, dataId) {
-    return element.shadowRoot.querySelector(`[data-id="${dataId}"]`);
+    return deepQueryAll(element.shadowRoot, `[data-id="${dataId}"]`)[0] || null;
 }
 
 function qa(element, dataId) {
-    return element.shadowRoot.querySelectorAll(`[data-id="${dataId}"]`);
+    return deepQueryAll(element.shadowRoot, `[data-id="${dataId}"]`);
+}
+
+/** sa11y's axe run refuses fake timers; the rest of the test no longer needs them. */
+async function expectAccessible(element) {
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
 }
 
 function typeDraft(element, value) {
@@ -305,6 +319,23 @@ describe('c-websocket-chat', () => {
             expect([...qa(element, 'content')].map((n) => n.textContent)).toContain('On my way');
         });
 
+        it('posts once when Enter is pressed again before Apex answers', async () => {
+            let answer;
+            postMessage.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+            const element = await renderConnectedChat();
+            typeDraft(element, 'Hello');
+
+            pressKey(element, 'Enter');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            expect(q(element, 'send').disabled).toBe(true);
+            answer(mockPostMessage);
+            await flushPromises();
+
+            expect(postMessage).toHaveBeenCalledTimes(1);
+            expect(q(element, 'draft').value).toBe('');
+        });
+
         it('keeps Shift+Enter as a new line', async () => {
             const element = await renderConnectedChat();
             typeDraft(element, 'Line one');
@@ -336,6 +367,7 @@ describe('c-websocket-chat', () => {
             await flushPromises();
 
             expect(q(element, 'errors').textContent).toContain('the limit is 32768');
+            expect(q(element, 'draft').value).toBe('x');
             q(element, 'dismiss-errors').click();
             await flushPromises();
             expect(q(element, 'errors')).toBeNull();
@@ -493,10 +525,33 @@ describe('c-websocket-chat', () => {
             pressKey(element, 'Enter');
             await flushPromises();
 
-            const avatars = element.shadowRoot.querySelectorAll('lightning-avatar');
+            const avatars = deepQueryAll(element.shadowRoot, 'lightning-avatar');
             expect(avatars.length).toBeGreaterThan(0);
             avatars.forEach((avatar) => expect(avatar.alternativeText).toBeTruthy());
             expect(q(element, 'errors').getAttribute('role')).toBe('alert');
+        });
+
+        it('passes the axe checks (sa11y) joined, with history, people, typing and an error', async () => {
+            postMessage.mockRejectedValue({ body: { message: 'Nope' } });
+            const element = await renderConnectedChat();
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true });
+            typeDraft(element, 'x');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            expect(q(element, 'errors')).not.toBeNull();
+
+            await expectAccessible(element);
+        });
+
+        it('passes the axe checks (sa11y) before joining, offline, in an empty room', async () => {
+            getRecentMessages.mockResolvedValue([]);
+            getActiveUsers.mockResolvedValue([]);
+            loadScript.mockRejectedValueOnce(new Error('Script load failed'));
+            const element = await renderChat();
+            expect(q(element, 'join-hint')).not.toBeNull();
+            expect(q(element, 'empty')).not.toBeNull();
+
+            await expectAccessible(element);
         });
     });
 });
