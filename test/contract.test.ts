@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import * as contract from '../bridge/events/contract.js';
+import { renderLwcTable, renderReadmeTable, SYNCED_FILES } from '../scripts/sync-contract.js';
 import { TOKEN_REFUSAL_MESSAGES } from '../bridge/gateway/token.js';
 import {
   apexCustomNames,
@@ -203,6 +204,11 @@ describe('LWC socket events ↔ contract.ts', () => {
     expect(EVENT_CATEGORY).toStrictEqual(contract.CHAT_EVENT_CATEGORY);
     expect(Object.keys(EVENT_CATEGORY)).toEqual(contract.CHAT_EVENT_TYPES);
     expect(Object.isFrozen(EVENT_CATEGORY)).toBe(true);
+  });
+
+  it('the LWC table and README are what `npm run contract:sync` writes from contract.ts', () => {
+    expect(read(join(ROOT, SYNCED_FILES.lwc)), `${SYNCED_FILES.lwc}: run npm run contract:sync`).toBe(renderLwcTable(read(join(ROOT, SYNCED_FILES.lwc))));
+    expect(read(join(ROOT, SYNCED_FILES.readme)), 'README.md: run npm run contract:sync').toBe(renderReadmeTable(read(join(ROOT, SYNCED_FILES.readme))));
   });
 
   it('the event-name constants are contract events', async () => {

@@ -3,8 +3,8 @@
  * is a Chat_Message__c, so the history is stale) or `presence` (a User entered or left, so the list
  * of people is stale). It exists so that the LWC routes an event by what the contract says it means,
  * never by how its name is spelled: this table is a copy of CHAT_EVENT_CATEGORY in
- * bridge/events/contract.ts (an LWC cannot import the bridge), and test/contract.test.ts fails when
- * the two differ. Template-less, so chatSocket uses it unchanged on the platform and in LWC OSS.
+ * bridge/events/contract.ts (an LWC cannot import the bridge), written by `npm run contract:sync`;
+ * test/contract.test.ts fails when the two differ. Template-less, so chatSocket uses it unchanged on the platform and in LWC OSS.
  */
 
 /**
