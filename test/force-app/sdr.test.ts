@@ -72,7 +72,7 @@ describe('source-deploy-retrieve conversion', () => {
     expect(converted.get('CustomObject')).toEqual(expect.arrayContaining(['Chat_Message__c', 'Chat_Event__e', 'Chat_Bridge_Setting__mdt']));
     expect(converted.get('CustomField')).toEqual(expect.arrayContaining(['Chat_Event__e.Type__c', 'Chat_Message__c.Content__c', 'User.Chat_Active__c']));
     expect(converted.get('LightningComponentBundle')).toEqual(['chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatSocket', 'websocketChat']);
-    expect(converted.get('StaticResource')).toEqual(['socketiojs']);
+    expect(converted.get('StaticResource')).toEqual(['chatScenarios', 'socketiojs']);
     expect(converted.get('PermissionSet')).toEqual(['Chat_Bridge_Integration', 'Chat_Bypass_Events', 'Chat_User']);
     expect(converted.get('CustomMetadata')).toEqual(['Chat_Bridge_Setting.Default']);
     expect(converted.get('CspTrustedSite')).toEqual(['Chat_Bridge_HTTPS', 'Chat_Bridge_WSS']);
@@ -86,8 +86,13 @@ describe('source-deploy-retrieve conversion', () => {
   });
 
   it('copies code byte for byte and leaves tests and mocks out', () => {
-    for (const file of [join('classes', 'ChatController.cls'), join('staticresources', 'socketiojs.resource')]) {
-      expect(readFileSync(join(outDir, file)).equals(readFileSync(metaPath(file))), file).toBe(true);
+    for (const [converted, source] of [
+      [join('classes', 'ChatController.cls'), join('classes', 'ChatController.cls')],
+      [join('staticresources', 'socketiojs.resource'), join('staticresources', 'socketiojs.resource')],
+      // a .json source ships as .resource, the bytes ChatScenarios_Tests reads as its Body
+      [join('staticresources', 'chatScenarios.resource'), join('staticresources', 'chatScenarios.json')],
+    ]) {
+      expect(readFileSync(join(outDir, converted)).equals(readFileSync(metaPath(source))), converted).toBe(true);
     }
     const files = walk(outDir, []);
     expect(files.filter((f) => f.includes('__tests__') || f.includes('jest-mocks'))).toEqual([]);

@@ -7,7 +7,8 @@
  * (HS256, bridge-token.ts) where Apex signs with an org certificate.
  *
  * How the methods are called over HTTP (Aura's conversions, serialization, errors) is
- * aura-routes.ts's concern. test/dev/org/contract-parity.test.ts compares this module with the Apex.
+ * aura-routes.ts's concern. The scenarios of force-app's chatScenarios static resource
+ * run against this module (test/dev/org/scenarios.test.ts) and against the Apex (ChatScenarios_Tests).
  */
 import type { Logger } from 'pino';
 import { signBridgeToken } from './bridge-token.js';

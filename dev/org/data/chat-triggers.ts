@@ -13,8 +13,8 @@
  * Events go through the dev org's event bus (the path REST publish takes) with `CreatedById` = the
  * user whose session made the write. Like `ChatEventPublisher`, a publish failure is logged, never
  * thrown: the write has committed. The Apex "bypass" switches (Chat_Bypass_Events, handler bypass)
- * have no dev org counterpart. test/dev/org/contract-parity.test.ts compares this module with the
- * Apex source.
+ * have no dev org counterpart. The scenarios of force-app's chatScenarios static resource
+ * run against this module (test/dev/org/scenarios.test.ts) and against the Apex (ChatScenarios_Tests).
  */
 import type { Logger } from 'pino';
 import { CHAT_EVENT_FIELDS, type ChatEventType } from '../../../bridge/events/contract.js';

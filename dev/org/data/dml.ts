@@ -1,6 +1,6 @@
 /**
- * Writes to the dev org's records — insert, update, delete and undelete of `Chat_Message__c`, update of
- * `User` — in Salesforce's order of execution: field checks, before-trigger, reference checks, save,
+ * Writes to the dev org's records — insert, update, delete and undelete of `Chat_Message__c`, insert and
+ * update of `User` — in Salesforce's order of execution: field checks, before-trigger, reference checks, save,
  * after-triggers (which publish `Chat_Event__e`). Every write of the dev org comes through here: REST
  * (an integration or Data Loader), the ChatController endpoints (the component) and the programmatic
  * API, so all of them reach open chats the same way.
@@ -55,6 +55,12 @@ export interface Dml {
   deleteMessages(ids: readonly string[], asUserId: string): void;
   /** Restores messages from the recycle bin. @throws DmlError `UNDELETE_FAILED` for one that is not there. */
   undeleteMessages(ids: readonly string[], asUserId: string): void;
+  /**
+   * Inserts users given as complete rows, as an admin or Apex creates them (the dev org serves no
+   * REST insert of User), then runs the after-insert trigger: users created with `Chat_Active__c`
+   * enter the chat.
+   */
+  insertUsers(users: readonly SampleUser[], asUserId: string): void;
   /** Updates users (`FirstName`, `LastName`, `IsActive`, `Chat_Active__c`). @returns the saved rows. */
   updateUsers(rows: readonly UpdateRow[], asUserId: string): SampleUser[];
 }
@@ -152,6 +158,11 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
       });
       for (const message of restored) records.putMessage(message);
       triggers.afterMessages('afterUndelete', restored, asUserId);
+    },
+
+    insertUsers(users, asUserId) {
+      for (const user of users) records.putUser(user);
+      triggers.afterUsers(users, null, asUserId);
     },
 
     updateUsers(rows, asUserId) {

@@ -14,6 +14,7 @@ import {
   ClassDeclarationContext,
   CompilationUnitContext,
   FieldDeclarationContext,
+  FormalParametersContext,
   InterfaceMethodDeclarationContext,
   ModifierContext,
   TriggerUnitContext,
@@ -156,6 +157,8 @@ export interface ApexMember {
   modifiers: string[];
   /** Parameter names (methods and constructors). */
   params: string[];
+  /** Parameter types as written, e.g. ['Integer'] (methods and constructors; same order as params). */
+  paramTypes: string[];
   /** True for methods that return a value. */
   returnsValue: boolean;
   /** The `/** … *\/` comment right before the member (annotations and // lines may sit between). */
@@ -164,6 +167,12 @@ export interface ApexMember {
   topLevelClass: string;
   /** True when the top-level class is annotated @IsTest. */
   inTestClass: boolean;
+}
+
+/** Names and types of a formal parameter list (absent for `()`). */
+function formalParams(list: FormalParametersContext): { params: string[]; paramTypes: string[] } {
+  const declared = list.formalParameterList()?.formalParameter_list() ?? [];
+  return { params: declared.map((p) => p.id().getText()), paramTypes: declared.map((p) => p.typeRef().getText()) };
 }
 
 function modifierTexts(modifiers: ModifierContext[]): string[] {
@@ -210,6 +219,7 @@ export function apexMembers(parse: ApexParse): ApexMember[] {
     line: typeDecl.start.line,
     modifiers: topModifiers,
     params: [],
+    paramTypes: [],
     returnsValue: false,
     doc: docBefore(parse.source, typeDecl.start.start),
     ...base,
@@ -230,38 +240,35 @@ export function apexMembers(parse: ApexParse): ApexMember[] {
       const nestedClass = member.classDeclaration();
       const nestedInterface = member.interfaceDeclaration();
       if (method) {
-        const params = method.formalParameters().formalParameterList()?.formalParameter_list().map((p) => p.id().getText()) ?? [];
-        members.push({ kind: 'method', name: method.id().getText(), line, modifiers, params, returnsValue: !method.VOID(), doc, ...base });
+        members.push({ kind: 'method', name: method.id().getText(), line, modifiers, ...formalParams(method.formalParameters()), returnsValue: !method.VOID(), doc, ...base });
       } else if (ctor) {
-        const params = ctor.formalParameters().formalParameterList()?.formalParameter_list().map((p) => p.id().getText()) ?? [];
-        members.push({ kind: 'constructor', name: ctor.qualifiedName().getText(), line, modifiers, params, returnsValue: false, doc, ...base });
+        members.push({ kind: 'constructor', name: ctor.qualifiedName().getText(), line, modifiers, ...formalParams(ctor.formalParameters()), returnsValue: false, doc, ...base });
       } else if (field) {
         for (const v of field.variableDeclarators().variableDeclarator_list()) {
-          members.push({ kind: 'field', name: v.id().getText(), line, modifiers, params: [], returnsValue: false, doc, ...base });
+          members.push({ kind: 'field', name: v.id().getText(), line, modifiers, params: [], paramTypes: [], returnsValue: false, doc, ...base });
         }
       } else if (member.propertyDeclaration()) {
-        members.push({ kind: 'property', name: member.propertyDeclaration().id().getText(), line, modifiers, params: [], returnsValue: false, doc, ...base });
+        members.push({ kind: 'property', name: member.propertyDeclaration().id().getText(), line, modifiers, params: [], paramTypes: [], returnsValue: false, doc, ...base });
       } else if (nestedClass) {
-        members.push({ kind: 'class', name: nestedClass.id().getText(), line, modifiers, params: [], returnsValue: false, doc, ...base });
+        members.push({ kind: 'class', name: nestedClass.id().getText(), line, modifiers, params: [], paramTypes: [], returnsValue: false, doc, ...base });
         visitClass(nestedClass);
       } else if (nestedInterface) {
-        members.push({ kind: 'interface', name: nestedInterface.id().getText(), line, modifiers, params: [], returnsValue: false, doc, ...base });
+        members.push({ kind: 'interface', name: nestedInterface.id().getText(), line, modifiers, params: [], paramTypes: [], returnsValue: false, doc, ...base });
         const publicInterface = modifiers.includes('public') || modifiers.includes('global');
         for (const m of nestedInterface.interfaceBody().interfaceMethodDeclaration_list() as InterfaceMethodDeclarationContext[]) {
-          const params = m.formalParameters().formalParameterList()?.formalParameter_list().map((p) => p.id().getText()) ?? [];
           members.push({
             kind: 'method',
             name: m.id().getText(),
             line: m.start.line,
             modifiers: publicInterface ? ['public'] : [],
-            params,
+            ...formalParams(m.formalParameters()),
             returnsValue: !m.VOID(),
             doc: docBefore(parse.source, m.start.start),
             ...base,
           });
         }
       } else if (member.enumDeclaration()) {
-        members.push({ kind: 'enum', name: member.enumDeclaration().id().getText(), line, modifiers, params: [], returnsValue: false, doc, ...base });
+        members.push({ kind: 'enum', name: member.enumDeclaration().id().getText(), line, modifiers, params: [], paramTypes: [], returnsValue: false, doc, ...base });
       }
     }
   };
