@@ -1,6 +1,7 @@
 /**
- * The process: configuration → (dev org) → bridge → listen; SIGTERM/SIGINT drain within 10 s.
- * The only module that reads process.env (through loadConfig), picks real implementations and exits.
+ * The process: configuration → replay store → (dev org) → bridge → listen; SIGTERM/SIGINT drain
+ * within 10 s. The only module that reads process.env (through loadConfig), picks real
+ * implementations and exits.
  *
  * Dev mode (no credentials, not production) is loaded with a dynamic `import()` of a specifier tsc
  * does not follow, so neither the production import graph nor `dist/` holds any dev file; a build
@@ -11,6 +12,7 @@ import { createBridge } from './app.js';
 import { ConfigError, loadConfig, type BridgeConfig } from './config.js';
 import type { DevModeModule, RunningDevMode } from './dev-mode-port.js';
 import { login } from './salesforce/login.js';
+import { openFileReplayStore } from './store/file-replay-store.js';
 
 /** Dev mode, relative to this file; only a source checkout has it (`npm start` runs bridge/server.ts). */
 const DEV_MODE_MODULE = '../dev/dev-mode.js';
@@ -21,6 +23,8 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   let config: BridgeConfig = loadConfig();
   const logger = pino({ level: config.logLevel, base: { app: 'sf-chat-bridge' } });
+  // Before the dev org: a store that cannot be used fails start-up before anything else runs.
+  const replayStore = await openFileReplayStore(config.replayStorePath, config.channel, logger);
 
   let devMode: RunningDevMode | undefined;
   if (!config.salesforce) {
@@ -28,9 +32,10 @@ async function main(): Promise<void> {
     config = devMode.config;
   }
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
-  const bridge = await createBridge(config, {
+  const bridge = createBridge(config, {
     logger,
     login: () => login(target),
+    replayStore,
     routes: devMode?.routes,
   });
   const port = await bridge.listen(config.port).catch((err: NodeJS.ErrnoException) => {
