@@ -17,11 +17,11 @@
  */
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
-import type { ResyncReason, UpstreamState } from '../events/contract.js';
+import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, type EventIdentity } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import type { SalesforceSession } from './login.js';
+import { LoginError, type SalesforceSession } from './login.js';
 import type { ReplayStore } from '../store/replay-store.js';
 import { createSeenEvents } from './seen-events.js';
 
@@ -47,7 +47,7 @@ export interface SubscriberOptions {
   onEvent: (data: unknown, identity: EventIdentity) => void;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
-  /** Upstream state changed. */
+  /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
   onStateChange: (state: UpstreamState) => void;
   logger: Logger;
   metrics: BridgeMetrics;
@@ -120,9 +120,14 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let announceLogin: (s: SalesforceSession) => void;
   const firstLogin = new Promise<SalesforceSession>((resolve) => (announceLogin = resolve));
 
+  const showState = () => {
+    for (const each of UPSTREAM_STATES) metrics.upstreamState.set({ state: each }, each === state ? 1 : 0);
+  };
+  showState();
   const setState = (next: UpstreamState) => {
     if (next === state) return;
     state = next;
+    showState();
     logger.info({ upstream: next }, 'upstream: state changed');
     options.onStateChange(next);
   };
@@ -139,6 +144,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
         announceLogin(session);
         logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
       } catch (err) {
+        metrics.upstreamLoginFailures.inc({ reason: loginFailureReason(err) });
         logger.error({ err }, 'upstream: login failed');
         scheduleRetry({ cause: 'login', reauth: true });
         return;
@@ -318,6 +324,10 @@ function retire(client: Client) {
   }
   // Let the /meta/disconnect leave, then drop the transport so no retry timer can send again.
   setImmediate(() => internals._dispatcher.close());
+}
+
+function loginFailureReason(err: unknown): string {
+  return err instanceof LoginError ? err.reason : 'other';
 }
 
 function preview(data: unknown): string {

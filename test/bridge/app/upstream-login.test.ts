@@ -1,0 +1,70 @@
+// A Salesforce login that fails is visible to an operator: counted by reason in /metrics, the upstream
+// state gauge leaves `connected`, and the log line names the reason once. When the login works again,
+// the bridge subscribes and the gauge says `connected`.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBridge, type Bridge } from '../../../bridge/app.js';
+import { loadConfig } from '../../../bridge/config.js';
+import { login } from '../../../bridge/salesforce/login.js';
+import { createMemoryReplayStore } from '../../../bridge/store/memory-replay-store.js';
+import { startDevOrg, type DevOrg } from '../../../dev/org/index.js';
+import { TOKEN_SECRET } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+let devOrg: DevOrg;
+let bridge: Bridge;
+afterEach(async () => {
+  await bridge.close();
+  await devOrg.close();
+});
+
+/** A logger whose JSON lines the test reads back. */
+function recordingLogger() {
+  const lines: Array<{ msg: string; err?: { message: string } }> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
+
+/** Starts a bridge logging in to the dev org with SF_INSTANCE_URL + SF_ACCESS_TOKEN = `token()`. */
+async function startBridge(token: () => string, logger = pino({ level: 'silent' })) {
+  const target = () => ({ login: { flow: 'access-token' as const, instanceUrl: devOrg.url, accessToken: token() }, loginUrl: devOrg.url, apiVersion: '62.0' });
+  bridge = createBridge(loadConfig({ CHAT_TOKEN_SECRET: TOKEN_SECRET }), {
+    logger,
+    login: () => login(target()),
+    replayStore: createMemoryReplayStore(),
+    subscriber: { backoff: { initialMs: 50, maxMs: 200 } },
+  });
+  const url = `http://127.0.0.1:${await bridge.listen(0, '127.0.0.1')}`;
+  return { metrics: async () => (await fetch(`${url}/metrics`)).text(), readyz: async () => (await fetch(`${url}/readyz`)).status };
+}
+
+describe('upstream login failures', () => {
+  it('a refused access token → counted, state degraded, reason logged once; a valid one → connected', async () => {
+    devOrg = await startDevOrg();
+    let accessToken = 'not-a-session-id';
+    const { logger, lines } = recordingLogger();
+    const { metrics, readyz } = await startBridge(() => accessToken, logger);
+
+    await waitFor(async () => /sfcb_upstream_login_failures_total\{reason="refused"\} [1-9]/.test(await metrics()), 'a refused login in /metrics');
+    const failing = await metrics();
+    expect(failing).toMatch(/sfcb_upstream_state\{state="(degraded|reconnecting)"\} 1/);
+    expect(failing).toContain('sfcb_upstream_state{state="connected"} 0');
+    expect(await readyz()).toBe(503);
+    const logged = lines.find((l) => l.msg === 'upstream: login failed')?.err?.message ?? '';
+    expect(logged).toMatch(/^Salesforce login \(access-token\) failed: /);
+    expect(logged.split('Bad_OAuth_Token').length - 1).toBe(1); // the dev org's 403 text, as Salesforce's
+
+    accessToken = devOrg.issueAccessToken();
+    await waitFor(async () => (await metrics()).includes('sfcb_upstream_state{state="connected"} 1'), 'connected in /metrics');
+    const healed = await metrics();
+    expect(healed).toContain('sfcb_upstream_state{state="degraded"} 0');
+    expect(healed).toContain('sfcb_upstream_state{state="reconnecting"} 0');
+    expect(await readyz()).toBe(200);
+  });
+});
