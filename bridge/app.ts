@@ -39,8 +39,8 @@ export interface BridgeDeps {
   replayStore: ReplayStore;
   /** Default: a fresh registry ({@link createMetrics}); pass one to share it. */
   metrics?: BridgeMetrics;
-  /** Tuning for tests: back-off bounds and watchdog margin. */
-  subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs'>;
+  /** Tuning for tests: back-off bounds, watchdog margin, login deadline. */
+  subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs' | 'loginDeadlineMs'>;
   /** Extra routes (the dev org's local preview page) mounted after the probes. */
   routes?: (app: Express) => void;
 }

@@ -18,7 +18,7 @@ export interface BridgeMetrics {
   /**
    * Failed Salesforce logins, by `reason`: `refused` (Salesforce answered with an error: wrong
    * credentials, revoked token, unknown client), `unreachable` (no answer at the network level),
-   * `other` (a login function that threw something else).
+   * `timeout` (no answer within the login deadline), `other`.
    */
   readonly upstreamLoginFailures: Counter<'reason'>;
   /** 1 for the upstream's current `state` (`connected`, `reconnecting`, `degraded`), 0 for the others. */

@@ -17,6 +17,7 @@
  */
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
+import { DeadlineError, withDeadline } from '../deadline.js';
 import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, type EventIdentity } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
@@ -32,6 +33,9 @@ export const REPLAY_ALL_RETAINED = -2;
 
 /** The Streaming API's advised `/meta/connect` timeout until the server advises otherwise, ms. */
 const DEFAULT_ADVISED_TIMEOUT_MS = 110_000;
+
+/** Longest a login may take before it counts as failed and is retried, ms (jsforce sets no timeout). */
+const DEFAULT_LOGIN_DEADLINE_MS = 30_000;
 
 /** What the subscriber needs; every part is passed in (no globals). */
 export interface SubscriberOptions {
@@ -55,6 +59,8 @@ export interface SubscriberOptions {
   backoff?: BackoffPolicy;
   /** Extra time beyond the advised timeout before the watchdog rebuilds the client, ms; default 15 s. */
   watchdogMarginMs?: number;
+  /** Longest one login may take before it counts as failed (`reason="timeout"`) and is retried, ms; default 30 s. */
+  loginDeadlineMs?: number;
   random?: () => number;
 }
 
@@ -139,7 +145,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     if (stopped) return;
     if (!session || reauth) {
       try {
-        session = await options.login();
+        session = await withDeadline(options.login(), options.loginDeadlineMs ?? DEFAULT_LOGIN_DEADLINE_MS, 'Salesforce login');
         reauth = false;
         announceLogin(session);
         logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
@@ -327,7 +333,8 @@ function retire(client: Client) {
 }
 
 function loginFailureReason(err: unknown): string {
-  return err instanceof LoginError ? err.reason : 'other';
+  if (err instanceof LoginError) return err.reason;
+  return err instanceof DeadlineError ? 'timeout' : 'other';
 }
 
 function preview(data: unknown): string {

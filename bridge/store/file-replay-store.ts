@@ -6,12 +6,20 @@
  * a value recorded while it runs is written right after. A crash can therefore lose only the last
  * few recorded ids; those events are delivered again after restart and dropped by EventUuid, never
  * lost.
+ *
+ * Opening is bounded ({@link OPEN_DEADLINE_MS}): on some paths the filesystem never answers (Node's
+ * recursive `mkdir` loops forever under /proc), and a bridge must refuse to start rather than hang.
  */
 import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config.js';
+import { DeadlineError, withDeadline } from '../deadline.js';
 import type { ReplayStore } from './replay-store.js';
+
+/** Longest the filesystem may take to create, check and read the store at open, ms. */
+export const OPEN_DEADLINE_MS = 5_000;
 
 /** Content of the replay store file. */
 interface StoredReplay {
@@ -28,17 +36,29 @@ interface StoredReplay {
  * A missing file, unreadable JSON or an id stored for another channel all mean "no id" (subscribe
  * with -1) and are logged, never thrown.
  * @param path - file path; its parent folders are created now.
- * @throws Error naming REPLAY_STORE when the folder cannot be created or written: better to refuse to
- *   start than to lose progress silently at the first event.
+ * @param options.deadlineMs - bound on the filesystem steps of opening, ms; default {@link OPEN_DEADLINE_MS}.
+ * @throws ConfigError naming REPLAY_STORE when the folder cannot be created or written (better to
+ *   refuse to start than to lose progress silently at the first event), or when the filesystem does
+ *   not answer within the deadline (`REPLAY_STORE: /proc/x/replay.json did not answer within 5 s`).
  */
-export async function openFileReplayStore(path: string, channel: string, logger: Logger): Promise<ReplayStore> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await access(dirname(path), constants.W_OK);
-  } catch (err) {
-    throw new Error(`REPLAY_STORE: cannot write to ${dirname(path)} (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
-  }
-  let value = await readStored(path, channel, logger);
+export async function openFileReplayStore(
+  path: string,
+  channel: string,
+  logger: Logger,
+  options: { deadlineMs?: number } = {},
+): Promise<ReplayStore> {
+  const prepare = async () => {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await access(dirname(path), constants.W_OK);
+    } catch (err) {
+      throw new ConfigError([`REPLAY_STORE: cannot write to ${dirname(path)} (${(err as NodeJS.ErrnoException).code ?? err})`]);
+    }
+    return readStored(path, channel, logger);
+  };
+  let value = await withDeadline(prepare(), options.deadlineMs ?? OPEN_DEADLINE_MS, `REPLAY_STORE: ${path}`).catch((err) => {
+    throw err instanceof DeadlineError ? new ConfigError([err.message]) : err;
+  });
   let written = value;
   let writing: Promise<void> | undefined;
 
