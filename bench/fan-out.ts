@@ -10,32 +10,26 @@
  * Client and bridge share this process and the machine's 2 cores, so absolute numbers are pessimistic;
  * compare rows and runs on one machine, not across machines.
  */
-import type { ChatEvent } from '../bridge/events/contract.js';
-import { startStack } from '../test/helpers/stack.js';
+import { startBenchStack } from './bench-stack.js';
 
 async function run(sockets: number, events: number) {
-  // The tests' stack: dev org + bridge wired as `npm start` wires them; a long advised timeout, as a real org.
-  const stack = await startStack({}, { advisedTimeoutMs: 20_000 });
-  while (stack.bridge.subscriber.state() !== 'connected') await new Promise((r) => setTimeout(r, 20));
+  const stack = await startBenchStack();
 
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const arrivals = new Map<string, number[]>();
-  for (let i = 0; i < sockets; i++) {
-    const { socket } = await stack.connect({ name: `User ${i}` });
-    socket.on('chat:event', (e: ChatEvent) => {
-      const list = arrivals.get(e.eventUuid) ?? [];
-      list.push(performance.now());
-      arrivals.set(e.eventUuid, list);
-    });
-  }
+  await stack.connectSockets(sockets, (e) => {
+    const list = arrivals.get(e.eventUuid) ?? [];
+    list.push(performance.now());
+    arrivals.set(e.eventUuid, list);
+  });
   global.gc?.();
   const heapPerSocket = (process.memoryUsage().heapUsed - heapBefore) / sockets;
 
   const latencies: number[] = [];
   for (let i = 0; i < events; i++) {
     const sent = performance.now();
-    const eventUuid = await stack.publish('MESSAGE_CREATED');
+    const eventUuid = await stack.publish();
     const deadline = Date.now() + 10_000;
     while ((arrivals.get(eventUuid)?.length ?? 0) < sockets && Date.now() < deadline) {
       await new Promise((r) => setImmediate(r));

@@ -24,7 +24,7 @@ import { createTokenVerifier } from './gateway/token.js';
 import { createMetrics, type BridgeMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
-import { openReplayStore } from './store/replay-store.js';
+import type { ReplayStore } from './store/replay-store.js';
 import { createSubscriber, type Subscriber, type SubscriberOptions } from './salesforce/subscriber.js';
 
 /** How long a handshake waits for the bridge's first Salesforce login before it is refused, ms. */
@@ -35,9 +35,12 @@ export interface BridgeDeps {
   logger: Logger;
   /** Logs in to Salesforce (or the dev org); called again when the session expires. */
   login: () => Promise<SalesforceSession>;
+  /** Where the last processed replay id is kept; opened by the caller, flushed by {@link Bridge.close}. */
+  replayStore: ReplayStore;
+  /** Default: a fresh registry ({@link createMetrics}); pass one to share it. */
   metrics?: BridgeMetrics;
-  /** Tuning for tests: back-off bounds and watchdog margin. */
-  subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs'>;
+  /** Tuning for tests: back-off bounds, watchdog margin, login deadline. */
+  subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs' | 'loginDeadlineMs'>;
   /** Extra routes (the dev org's local preview page) mounted after the probes. */
   routes?: (app: Express) => void;
 }
@@ -59,10 +62,9 @@ export interface Bridge {
  * Builds a bridge from its configuration and parts.
  * @throws Error when the token configuration is unusable (e.g. a PEM that is not a key).
  */
-export async function createBridge(config: BridgeConfig, deps: BridgeDeps): Promise<Bridge> {
-  const { logger } = deps;
+export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
+  const { logger, replayStore } = deps;
   const metrics = deps.metrics ?? createMetrics();
-  const replayStore = await openReplayStore(config.replayStorePath, config.channel, logger);
 
   const httpApp = createHttpApp({
     metrics,

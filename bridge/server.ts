@@ -1,6 +1,8 @@
 /**
- * The process: configuration → (dev org) → bridge → listen; SIGTERM/SIGINT drain within 10 s.
- * The only module that reads process.env (through loadConfig), picks real implementations and exits.
+ * The process: configuration → replay store → (dev org) → bridge → listen; SIGTERM/SIGINT drain
+ * within 10 s. The only module that reads process.env (through loadConfig), picks real
+ * implementations and exits. Every start-up step is bounded: a step that cannot finish ends the
+ * process with a message naming what hung, never a silent wait.
  *
  * Dev mode (no credentials, not production) is loaded with a dynamic `import()` of a specifier tsc
  * does not follow, so neither the production import graph nor `dist/` holds any dev file; a build
@@ -9,8 +11,10 @@
 import pino from 'pino';
 import { createBridge } from './app.js';
 import { ConfigError, loadConfig, type BridgeConfig } from './config.js';
+import { DeadlineError, withDeadline } from './deadline.js';
 import type { DevModeModule, RunningDevMode } from './dev-mode-port.js';
 import { login } from './salesforce/login.js';
+import { openFileReplayStore } from './store/file-replay-store.js';
 
 /** Dev mode, relative to this file; only a source checkout has it (`npm start` runs bridge/server.ts). */
 const DEV_MODE_MODULE = '../dev/dev-mode.js';
@@ -18,9 +22,14 @@ const DEV_MODE_MODULE = '../dev/dev-mode.js';
 /** Longest graceful shutdown before the process exits anyway, ms. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+/** Longest dev mode may take to tell the dev org and the CLI tools (a file in `.data/`) where the bridge is, ms. */
+const ANNOUNCE_DEADLINE_MS = 5_000;
+
 async function main(): Promise<void> {
   let config: BridgeConfig = loadConfig();
   const logger = pino({ level: config.logLevel, base: { app: 'sf-chat-bridge' } });
+  // Before the dev org: a store that cannot be used fails start-up before anything else runs.
+  const replayStore = await openFileReplayStore(config.replayStorePath, config.channel, logger);
 
   let devMode: RunningDevMode | undefined;
   if (!config.salesforce) {
@@ -28,9 +37,10 @@ async function main(): Promise<void> {
     config = devMode.config;
   }
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
-  const bridge = await createBridge(config, {
+  const bridge = createBridge(config, {
     logger,
     login: () => login(target),
+    replayStore,
     routes: devMode?.routes,
   });
   const port = await bridge.listen(config.port).catch((err: NodeJS.ErrnoException) => {
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
   const bridgeUrl = `http://localhost:${port}`;
   logger.info({ port, channel: config.channel, flow: target.login.flow }, 'bridge: listening');
   if (devMode) {
-    await devMode.announce(bridgeUrl);
+    await withDeadline(devMode.announce(bridgeUrl), ANNOUNCE_DEADLINE_MS, 'dev mode: announcing the bridge (.data/dev-session.json)');
     process.stdout.write(devMode.banner(bridgeUrl));
   }
 
@@ -85,8 +95,10 @@ async function loadDevMode(): Promise<DevModeModule> {
 }
 
 main().catch((err) => {
-  // A configuration problem is the user's to fix: one plain message. Anything else is a bug: its stack.
-  const text = err instanceof ConfigError ? err.message : `failed to start: ${(err as Error).stack ?? err}`;
+  // A configuration problem or a step that hung is the user's to fix: one plain message. Anything
+  // else is a bug: its stack.
+  const plain = err instanceof ConfigError || err instanceof DeadlineError;
+  const text = plain ? err.message : `failed to start: ${(err as Error).stack ?? err}`;
   process.stderr.write(`sf-chat-bridge: ${text}\n`);
   process.exit(1);
 });

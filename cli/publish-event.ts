@@ -5,6 +5,7 @@
  * to whichever org is configured: the SF_* variables' org, or else the running dev-mode bridge's dev org.
  */
 import { parseArgs } from 'node:util';
+import { stdSerializers } from 'pino';
 import { loadConfig } from '../bridge/config.js';
 import { CHAT_EVENT_API_NAME, CHAT_EVENT_CATEGORY, CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, isChatEventType } from '../bridge/events/contract.js';
 import { cliLogin } from './cli-login.js';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`publish-event: ${(err as Error).message}\n`);
+  // With its causes (`…failed: INVALID_LOGIN: …`), as the bridge's logs render an error.
+  process.stderr.write(`publish-event: ${stdSerializers.err(err as Error).message}\n`);
   process.exit(1);
 });

@@ -90,8 +90,10 @@ export type ResyncReason =
   /** The stored replay id had expired; the bridge replayed everything still retained (-2). */
   'replay-id-expired';
 
+/** Every state of the one upstream CometD subscription (the `sfcb_upstream_state` gauge shows each). */
+export const UPSTREAM_STATES = ['connected', 'reconnecting', 'degraded'] as const;
 /** State of the one upstream CometD subscription, as `bridge:status` and `/readyz` report it. */
-export type UpstreamState = 'connected' | 'reconnecting' | 'degraded';
+export type UpstreamState = (typeof UPSTREAM_STATES)[number];
 
 /** `typing` payload: who is typing in the room, and whether they still are. */
 export interface TypingNotice {

@@ -15,6 +15,14 @@ export interface BridgeMetrics {
   readonly eventsRejected: Counter<'reason'>;
   /** Upstream (CometD) reconnects, by `cause` (e.g. `auth`, `unknown-client`, `watchdog`, `backoff`). */
   readonly upstreamReconnects: Counter<'cause'>;
+  /**
+   * Failed Salesforce logins, by `reason`: `refused` (Salesforce answered with an error: wrong
+   * credentials, revoked token, unknown client), `unreachable` (no answer at the network level),
+   * `timeout` (no answer within the login deadline), `other`.
+   */
+  readonly upstreamLoginFailures: Counter<'reason'>;
+  /** 1 for the upstream's current `state` (`connected`, `reconnecting`, `degraded`), 0 for the others. */
+  readonly upstreamState: Gauge<'state'>;
   /** Socket handshakes refused, by `reason` (`missing`, `expired`, `origin`, …). */
   readonly socketsRefused: Counter<'reason'>;
   /** Typing messages dropped by the per-socket rate limit. */
@@ -51,6 +59,18 @@ export function createMetrics(): BridgeMetrics {
       name: 'sfcb_upstream_reconnects_total',
       help: 'CometD client rebuilds, by cause',
       labelNames: ['cause'],
+      registers,
+    }),
+    upstreamLoginFailures: new Counter({
+      name: 'sfcb_upstream_login_failures_total',
+      help: 'Salesforce logins that failed, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    upstreamState: new Gauge({
+      name: 'sfcb_upstream_state',
+      help: 'upstream subscription state: 1 for the current state, 0 for the others',
+      labelNames: ['state'],
       registers,
     }),
     socketsRefused: new Counter({

@@ -40,11 +40,24 @@ export interface LoginTarget {
   apiVersion: string;
 }
 
-/** Login refused or impossible; `cause` holds the Salesforce or network error. */
+/** Why a login failed, in one word (the `reason` label of `sfcb_upstream_login_failures_total`). */
+export type LoginFailureReason =
+  /** Nothing answered at the network level (refused connection, unknown host, reset). */
+  | 'unreachable'
+  /** Salesforce answered, with an error (wrong credentials, revoked token, unknown client id, …). */
+  | 'refused';
+
+/**
+ * Login refused or impossible. The message names the flow only; the reason is `cause` (the Salesforce
+ * or network error), which loggers and printers append (`…failed: INVALID_LOGIN: …`), so a message
+ * that repeated it would print it twice.
+ */
 export class LoginError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly reason: LoginFailureReason;
+  constructor(message: string, options: { cause: unknown }) {
     super(message, options);
     this.name = 'LoginError';
+    this.reason = isNetworkError(options.cause) ? 'unreachable' : 'refused';
   }
 }
 
@@ -66,7 +79,7 @@ export async function login(target: LoginTarget): Promise<SalesforceSession> {
         return await usernamePassword(target, l);
     }
   } catch (err) {
-    throw new LoginError(`Salesforce login (${l.flow}) failed: ${(err as Error).message}`, { cause: err });
+    throw new LoginError(`Salesforce login (${l.flow}) failed`, { cause: err });
   }
 }
 
@@ -129,6 +142,12 @@ function session(connection: Connection, orgId: string, userId: string): Salesfo
     orgId,
     userId,
   };
+}
+
+/** Node's system errors carry `syscall`; jsforce's fetch wraps them as `FetchError` with `type: 'system'`. */
+function isNetworkError(err: unknown): boolean {
+  const e = err as { type?: unknown; syscall?: unknown } | undefined;
+  return e?.type === 'system' || typeof e?.syscall === 'string';
 }
 
 /** JWT bearer `aud`: the login host, which for production/sandbox is a fixed value (not My Domain). */

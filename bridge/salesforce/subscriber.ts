@@ -17,11 +17,12 @@
  */
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
-import type { ResyncReason, UpstreamState } from '../events/contract.js';
+import { DeadlineError, withDeadline } from '../deadline.js';
+import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, type EventIdentity } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import type { SalesforceSession } from './login.js';
+import { LoginError, type SalesforceSession } from './login.js';
 import type { ReplayStore } from '../store/replay-store.js';
 import { createSeenEvents } from './seen-events.js';
 
@@ -32,6 +33,9 @@ export const REPLAY_ALL_RETAINED = -2;
 
 /** The Streaming API's advised `/meta/connect` timeout until the server advises otherwise, ms. */
 const DEFAULT_ADVISED_TIMEOUT_MS = 110_000;
+
+/** Longest a login may take before it counts as failed and is retried, ms (jsforce sets no timeout). */
+const DEFAULT_LOGIN_DEADLINE_MS = 30_000;
 
 /** What the subscriber needs; every part is passed in (no globals). */
 export interface SubscriberOptions {
@@ -47,7 +51,7 @@ export interface SubscriberOptions {
   onEvent: (data: unknown, identity: EventIdentity) => void;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
-  /** Upstream state changed. */
+  /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
   onStateChange: (state: UpstreamState) => void;
   logger: Logger;
   metrics: BridgeMetrics;
@@ -55,6 +59,8 @@ export interface SubscriberOptions {
   backoff?: BackoffPolicy;
   /** Extra time beyond the advised timeout before the watchdog rebuilds the client, ms; default 15 s. */
   watchdogMarginMs?: number;
+  /** Longest one login may take before it counts as failed (`reason="timeout"`) and is retried, ms; default 30 s. */
+  loginDeadlineMs?: number;
   random?: () => number;
 }
 
@@ -120,9 +126,14 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let announceLogin: (s: SalesforceSession) => void;
   const firstLogin = new Promise<SalesforceSession>((resolve) => (announceLogin = resolve));
 
+  const showState = () => {
+    for (const each of UPSTREAM_STATES) metrics.upstreamState.set({ state: each }, each === state ? 1 : 0);
+  };
+  showState();
   const setState = (next: UpstreamState) => {
     if (next === state) return;
     state = next;
+    showState();
     logger.info({ upstream: next }, 'upstream: state changed');
     options.onStateChange(next);
   };
@@ -134,11 +145,12 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     if (stopped) return;
     if (!session || reauth) {
       try {
-        session = await options.login();
+        session = await withDeadline(options.login(), options.loginDeadlineMs ?? DEFAULT_LOGIN_DEADLINE_MS, 'Salesforce login');
         reauth = false;
         announceLogin(session);
         logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
       } catch (err) {
+        metrics.upstreamLoginFailures.inc({ reason: loginFailureReason(err) });
         logger.error({ err }, 'upstream: login failed');
         scheduleRetry({ cause: 'login', reauth: true });
         return;
@@ -318,6 +330,11 @@ function retire(client: Client) {
   }
   // Let the /meta/disconnect leave, then drop the transport so no retry timer can send again.
   setImmediate(() => internals._dispatcher.close());
+}
+
+function loginFailureReason(err: unknown): string {
+  if (err instanceof LoginError) return err.reason;
+  return err instanceof DeadlineError ? 'timeout' : 'other';
 }
 
 function preview(data: unknown): string {

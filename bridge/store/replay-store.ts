@@ -1,118 +1,20 @@
 /**
- * Durable replay id: the last Chat_Event__e the bridge has handed to socket.io, kept in a small JSON
- * file so a restarted bridge resubscribes from exactly there (Streaming API "Message Durability":
- * subscribe with replay id N to receive the events after N).
- *
- * Writes are atomic (temp file + fsync + rename) and coalesced: at most one write is in flight, and
- * a value recorded while it runs is written right after. A crash can therefore lose only the last
- * few recorded ids; those events are delivered again after restart and dropped by EventUuid, never
- * lost.
+ * The bridge's memory of its progress: the last Chat_Event__e handed to socket.io, so a restarted
+ * bridge resubscribes from exactly there (Streaming API "Message Durability": subscribe with replay
+ * id N to receive the events after N). This is the seam between the subscriber and whatever keeps
+ * that position: a JSON file (file-replay-store.ts, what server.ts opens), memory
+ * (memory-replay-store.ts, for tests), or a database next.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { Logger } from 'pino';
-
-/** Content of the replay store file. */
-interface StoredReplay {
-  /** Channel the replay id belongs to; ids of another channel are meaningless here. */
-  channel: string;
-  /** Last processed replay id (opaque; only ever compared for equality by Salesforce). */
-  replayId: number;
-  /** ISO time of the write, for admins reading the file. */
-  updatedAt: string;
-}
 
 /** Keeps the last processed replay id of one channel. */
 export interface ReplayStore {
   /** The id loaded at start or last recorded; `undefined` when there is none. */
   current(): number | undefined;
-  /** Records a processed replay id; persisted asynchronously (see {@link ReplayStore.flush}). */
+  /**
+   * Records a processed replay id. Synchronous for the caller (the subscriber calls it once per
+   * event); an implementation may persist it later, see {@link ReplayStore.flush}.
+   */
   record(replayId: number): void;
-  /** Resolves when everything recorded so far is on disk. Never rejects (errors are logged). */
+  /** Resolves when everything recorded so far is persisted. Never rejects (errors are logged). */
   flush(): Promise<void>;
-}
-
-/**
- * Opens the store at `path` for `channel`, reading any existing value.
- * A missing file, unreadable JSON or an id stored for another channel all mean "no id" (subscribe
- * with -1) and are logged, never thrown.
- * @param path - file path; its parent folders are created now.
- * @throws Error naming REPLAY_STORE when the folder cannot be created or written: better to refuse to
- *   start than to lose progress silently at the first event.
- */
-export async function openReplayStore(path: string, channel: string, logger: Logger): Promise<ReplayStore> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await access(dirname(path), constants.W_OK);
-  } catch (err) {
-    throw new Error(`REPLAY_STORE: cannot write to ${dirname(path)} (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
-  }
-  let value = await readStored(path, channel, logger);
-  let written = value;
-  let writing: Promise<void> | undefined;
-
-  const writeLoop = async (): Promise<void> => {
-    while (written !== value && value !== undefined) {
-      const next = value;
-      try {
-        await writeAtomically(path, { channel, replayId: next, updatedAt: new Date().toISOString() });
-        written = next;
-      } catch (err) {
-        logger.error({ err, path }, 'replay store: write failed; will retry on the next event');
-        return;
-      }
-    }
-  };
-
-  return {
-    current: () => value,
-    record(replayId) {
-      value = replayId;
-      writing ??= writeLoop().finally(() => {
-        writing = undefined;
-      });
-    },
-    async flush() {
-      while (writing) await writing;
-      if (written !== value) await writeLoop();
-    },
-  };
-}
-
-async function readStored(path: string, channel: string, logger: Logger): Promise<number | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      logger.warn({ err, path }, 'replay store: unreadable; starting from new events (-1)');
-    }
-    return undefined;
-  }
-  try {
-    const stored = JSON.parse(text) as Partial<StoredReplay>;
-    if (stored.channel !== channel) {
-      logger.warn({ path, stored: stored.channel, channel }, 'replay store: holds another channel; ignoring it');
-      return undefined;
-    }
-    if (typeof stored.replayId !== 'number' || !Number.isFinite(stored.replayId)) throw new Error('no numeric replayId');
-    return stored.replayId;
-  } catch (err) {
-    logger.warn({ err, path }, 'replay store: malformed; starting from new events (-1)');
-    return undefined;
-  }
-}
-
-async function writeAtomically(path: string, content: StoredReplay): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  const file = await open(temp, 'w');
-  try {
-    await file.writeFile(`${JSON.stringify(content)}\n`);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temp, path);
 }

@@ -1,10 +1,11 @@
 // The process as an operator runs it: `npm start` with and without valid configuration, and SIGTERM.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/wait-for.js';
+import { settle, waitFor } from '../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -36,6 +37,32 @@ describe('server process', () => {
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/NODE_ENV=production needs Salesforce credentials/);
   });
+
+  it('refuses to start when PORT is in use: one message, no stack trace', async () => {
+    // The bridge listens on every interface (no host); a loopback listener is enough to collide.
+    const blocker = createServer();
+    const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
+    try {
+      const server = startServer({ PORT: String(port) });
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain(`sf-chat-bridge: Invalid configuration:\n  - PORT: cannot listen on ${port} (already in use by another process)\n`);
+      expect(server.output()).not.toMatch(/^\s+at /m);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses to start when REPLAY_STORE never answers (under /proc), naming it, within 15 s', async () => {
+    const path = '/proc/sf-chat-bridge-test/replay.json'; // Node's recursive mkdir loops forever here
+    const started = Date.now();
+    const server = startServer({ REPLAY_STORE: path });
+    const code = await Promise.race([server.exited, settle(15_000).then(() => 'still running')]);
+    if (code === 'still running') server.child.kill('SIGKILL');
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(server.output()).toContain(`sf-chat-bridge: Invalid configuration:\n  - REPLAY_STORE: ${path} did not answer within 5 s\n`);
+    expect(server.output()).not.toMatch(/^\s+at /m);
+  }, 30_000);
 
   it('starts on the dev org with a banner, and drains on SIGTERM within 10 s', async () => {
     const server = startServer({});

@@ -1,26 +1,24 @@
 /**
  * Starts what a user would have running — the embedded dev org and a bridge logged in to it over
- * HTTP — on port 0, and connects real socket.io clients with dev-org-signed tokens. With
- * `{ preview: true }` it is wired exactly as `npm start` wires it (startDevMode: the dev org told
- * where the bridge is, the local preview mounted at `/`).
+ * HTTP (dev/local-bridge.ts, wired as `npm start` wires it) — on port 0, and connects real socket.io
+ * clients with dev-org-signed tokens, recording what each receives. With `{ preview: true }` the
+ * local preview is mounted at `/` and the dev org is told where the bridge is.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
-import { createBridge, type Bridge } from '../../bridge/app.js';
-import { loadConfig, type BridgeConfig } from '../../bridge/config.js';
-import { startDevMode, type DevMode } from '../../dev/dev-mode.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../bridge/events/contract.js';
-import { signBridgeToken } from '../../dev/org/data/bridge-token.js';
+import type { Bridge } from '../../bridge/app.js';
+import type { BridgeConfig } from '../../bridge/config.js';
+import { openFileReplayStore } from '../../bridge/store/file-replay-store.js';
+import type { DevMode } from '../../dev/dev-mode.js';
+import { connectSocket, startLocalBridge, type ChatSocket } from '../../dev/local-bridge.js';
 import type { DevOrg, DevOrgOptions } from '../../dev/org/index.js';
-import { login } from '../../bridge/salesforce/login.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
 export const AUDIENCE = 'sf-chat-bridge';
 
-export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type TestSocket = ChatSocket;
 
 /** A socket plus everything it received, in order. */
 export interface Watcher {
@@ -54,85 +52,65 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
 /**
  * @param env - extra environment for loadConfig (e.g. ALLOWED_ORIGINS).
  * @param devOrgOptions - dev org tuning; defaults use a short advised timeout so faults show fast.
+ * @param tuning.replayStore - `memory` (default: one store every bridge of the stack shares) or
+ *   `file` (a file in a fresh temp folder, reopened from disk by {@link Stack.restartBridge}, as a
+ *   restarted process does).
  */
 export async function startStack(
   env: NodeJS.ProcessEnv = {},
   devOrgOptions: DevOrgOptions = {},
-  tuning: { watchdogMarginMs?: number; preview?: boolean } = {},
+  tuning: { watchdogMarginMs?: number; preview?: boolean; replayStore?: 'memory' | 'file' } = {},
 ): Promise<Stack> {
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const baseConfig = loadConfig({
-    CHAT_TOKEN_SECRET: TOKEN_SECRET,
-    REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json'),
-    ...env,
-  });
-  // Wired by dev mode, as `npm start` wires it; the preview is mounted and built only on request.
-  const devModeRun = await startDevMode(baseConfig, logger, {
-    devOrg: { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions },
-    sessionFile: false,
-  });
-  const { devOrg, config } = devModeRun;
-  const devMode = tuning.preview ? devModeRun : undefined;
-  const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
-  const sockets: TestSocket[] = [];
-  const build = () =>
-    createBridge(config, {
-      logger,
-      login: () => login(target),
-      subscriber: { backoff: { initialMs: 50, maxMs: 400 }, watchdogMarginMs: tuning.watchdogMarginMs ?? 800 },
-      routes: devMode?.routes,
-    });
-
-  const stack: Stack = {
-    devOrg,
-    devMode,
-    bridge: await build(),
-    url: '',
-    config,
-    async restartBridge() {
-      stack.bridge = await build();
-      const port = await stack.bridge.listen(Number(new URL(stack.url).port), '127.0.0.1');
-      stack.url = `http://127.0.0.1:${port}`;
-      await devMode?.announce(stack.url);
+  const file = tuning.replayStore === 'file';
+  const local = await startLocalBridge({
+    env: {
+      CHAT_TOKEN_SECRET: TOKEN_SECRET,
+      ...(file ? { REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json') } : {}),
+      ...env,
     },
+    devOrg: { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions },
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    replayStore: file ? (config, logger) => openFileReplayStore(config.replayStorePath, config.channel, logger) : undefined,
+    subscriber: { backoff: { initialMs: 50, maxMs: 400 }, watchdogMarginMs: tuning.watchdogMarginMs ?? 800 },
+    preview: tuning.preview,
+  });
+  const sockets: TestSocket[] = [];
+
+  return {
+    devOrg: local.devOrg,
+    devMode: tuning.preview ? local.devMode : undefined,
+    get bridge() {
+      return local.bridge;
+    },
+    get url() {
+      return local.url;
+    },
+    config: local.config,
+    restartBridge: () => local.restartBridge(),
     async connect(user = {}, options = {}) {
-      const token = await signBridgeToken(
-        { userId: user.userId ?? newUserId(), name: user.name ?? 'Test User', orgId: user.orgId ?? devOrg.orgId },
-        { secret: TOKEN_SECRET, audience: AUDIENCE },
-      );
-      const socket: TestSocket = io(stack.url, {
-        auth: { token },
-        forceNew: true,
-        reconnection: false,
-        transports: ['websocket'],
-        extraHeaders: options.origin ? { origin: options.origin } : undefined,
-      });
-      sockets.push(socket);
+      const token = await local.tokenFor({ userId: user.userId ?? newUserId(), name: user.name ?? 'Test User', orgId: user.orgId });
       const received: Array<[string, unknown]> = [];
-      socket.onAny((name: string, payload: unknown) => received.push([name, payload]));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
+      const socket = await connectSocket(local.url, token, {
+        origin: options.origin,
+        onCreate(s) {
+          sockets.push(s);
+          s.onAny((name: string, payload: unknown) => received.push([name, payload]));
+        },
       });
       return { socket, received, of: <T>(name: string) => received.filter(([n]) => n === name).map(([, p]) => p as T) };
     },
     async publish(type = 'MESSAGE_CREATED', fields = {}) {
-      const result = await devOrg.publishEvent({
+      const result = await local.devOrg.publishEvent({
         Type__c: type,
         Record_Id__c: 'a00000000000001AAA',
-        User_Id__c: devOrg.credentials.userId,
+        User_Id__c: local.devOrg.credentials.userId,
         ...fields,
       });
       return result.eventUuid;
     },
     async close() {
       for (const s of sockets) s.close();
-      await stack.bridge.close().catch(() => undefined);
-      await devModeRun.close();
+      await local.close();
     },
   };
-  const port = await stack.bridge.listen(0, '127.0.0.1');
-  stack.url = `http://127.0.0.1:${port}`;
-  await devMode?.announce(stack.url);
-  return stack;
 }

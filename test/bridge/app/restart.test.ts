@@ -10,7 +10,7 @@ afterEach(() => stack.close());
 
 describe('restart', () => {
   it('subscribes with the stored replay id and delivers what was published while down', async () => {
-    stack = await startStack();
+    stack = await startStack({}, {}, { replayStore: 'file' });
     await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'subscribed');
     expect(stack.devOrg.observed.subscribes.at(-1)).toMatchObject({ replayId: -1, successful: true });
     const w = await stack.connect();

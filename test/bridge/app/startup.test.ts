@@ -1,8 +1,5 @@
 // Browsers reconnect the moment a restarted bridge listens, before it has logged in to Salesforce
 // and learned its org id: their handshakes wait for the login instead of being refused.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +8,7 @@ import { loadConfig } from '../../../bridge/config.js';
 import { signBridgeToken } from '../../../dev/org/data/bridge-token.js';
 import { startDevOrg, type DevOrg } from '../../../dev/org/index.js';
 import { login } from '../../../bridge/salesforce/login.js';
+import { createMemoryReplayStore } from '../../../bridge/store/memory-replay-store.js';
 import { AUDIENCE, TOKEN_SECRET } from '../../helpers/stack.js';
 
 let devOrg: DevOrg;
@@ -23,11 +21,12 @@ afterEach(async () => {
 describe('startup', () => {
   it('a handshake that arrives before the first login waits for it and is accepted', async () => {
     devOrg = await startDevOrg();
-    const config = loadConfig({ CHAT_TOKEN_SECRET: TOKEN_SECRET, REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 's-')), 'r.json') });
+    const config = loadConfig({ CHAT_TOKEN_SECRET: TOKEN_SECRET });
     const session = () => login({ login: { flow: 'access-token', instanceUrl: devOrg.url, accessToken: devOrg.issueAccessToken() }, loginUrl: devOrg.url, apiVersion: '62.0' });
-    bridge = await createBridge(config, {
+    bridge = createBridge(config, {
       logger: pino({ level: 'silent' }),
       login: () => new Promise((resolve) => setTimeout(resolve, 800)).then(session), // a slow login
+      replayStore: createMemoryReplayStore(),
     });
     const port = await bridge.listen(0, '127.0.0.1');
     const token = await signBridgeToken({ userId: '005000000000001AAA', name: 'Early', orgId: devOrg.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE });
