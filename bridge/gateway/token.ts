@@ -158,8 +158,9 @@ function nonEmptyString(value: unknown): value is string {
  * Checks, in order: present and a string; compact JWS with `alg` HS256 (only with `secret`) or RS256
  * (only with `publicKeyPem`) — each algorithm only ever with its own key, so an HS256 token "signed"
  * with the public key is refused; signature; `aud`; `exp` present, not past, at most `maxLifetimeMs`
- * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `org` is the
- * bridge's org (15/18-character forms equal, 18-character checksum validated).
+ * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `sub` a
+ * Salesforce id (else `malformed`); `org` is the bridge's org (15/18-character forms equal,
+ * 18-character checksum validated).
  *
  * @returns `verify(token)`: resolves to {@link SocketData} (`expiresAt` = `exp` in ms), rejects with
  *   {@link TokenError}. Any other rejection is a bug or a key problem, not the client's fault.
@@ -236,6 +237,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
       const missing = (['sub', 'name', 'org'] as const).filter((c) => !nonEmptyString(claims[c]));
       throw new TokenError('missing-claims', { detail: `missing or empty: ${missing.join(', ')}` });
     }
+    // The gateway keys typing, rooms and "is this me" on the user id: anything else would be trusted as one.
+    if (!isSalesforceId(sub)) throw new TokenError('malformed', { detail: 'sub claim is not a Salesforce id' });
     const bridgeOrg = orgId();
     if (bridgeOrg === undefined) {
       throw new TokenError('wrong-org', { detail: 'the bridge does not know its org id yet' });

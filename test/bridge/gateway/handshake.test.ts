@@ -73,6 +73,7 @@ describe('handshake: token', () => {
     ['lifetime-too-long', 'token lifetime too long', async () => hs({ exp: Math.floor(Date.now() / 1000) + 7_200 })],
     ['wrong-org', 'token for another org', async () => hs({ org: '00D000000000002' })],
     ['missing-claims', 'token claims missing', async () => hs({ name: undefined })],
+    ['malformed', 'token malformed', async () => hs({ sub: 'ann@example.com' })],
   ];
 
   it.each(cases)('refuses %s with "%s", data.reason, and a count', async (reason, message, makeToken) => {

@@ -188,6 +188,14 @@ describe('createTokenVerifier: refusals', () => {
     expect(await refusalOf(notLoggedIn(await signToken(claims(), SECRET))), 'org unknown').toBe('wrong-org');
   });
 
+  it('malformed: sub present but not a Salesforce user id (15 alphanumerics, or 18 with its checksum)', async () => {
+    const verify = verifier();
+    for (const sub of ['bob', 'ann@example.com', '005000000000001X', '005000000000001AAB', '005 00000000001']) {
+      expect(await refusalOf(verify(await signToken(claims({ sub }), SECRET))), sub).toBe('malformed');
+    }
+    expect((await verify(await signToken(claims({ sub: '005000000000001AAA' }), SECRET))).userId, '18-character form').toBe('005000000000001AAA');
+  });
+
   it('missing-claims: sub, name or org absent, empty or not a string', async () => {
     const verify = verifier();
     for (const bad of [{ sub: undefined }, { name: undefined }, { org: undefined }, { name: '  ' }, { sub: 5 }]) {
