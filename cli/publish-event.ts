@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../bridge/config.js';
 import { CHAT_EVENT_API_NAME, CHAT_EVENT_CATEGORY, CHAT_EVENT_FIELDS, CHAT_EVENT_TYPES, isChatEventType } from '../bridge/events/contract.js';
+import { publishedFieldProblems, type PublishedField } from '../bridge/events/mapping.js';
 import { cliLogin } from './cli-login.js';
 
 const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>]
@@ -16,6 +17,22 @@ const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('
 
 /** Record_Id__c of `messages` events when none is given: message-shaped, pointing at no record. */
 const PLACEHOLDER_MESSAGE_ID = 'a01000000000000AAA';
+
+/** The flag that sets each field, to name it when its value would be dropped. */
+const FLAG_OF_FIELD: Readonly<Record<PublishedField, string>> = {
+  [CHAT_EVENT_FIELDS.type]: '--type',
+  [CHAT_EVENT_FIELDS.recordId]: '--record',
+  [CHAT_EVENT_FIELDS.userId]: '--user',
+};
+
+/** Exits with status 2 when a value given on the command line is one the bridge would drop as malformed. */
+function refuseMalformed(given: Partial<Record<PublishedField, string>>): void {
+  const problems = publishedFieldProblems(given);
+  if (problems.length === 0) return;
+  const lines = problems.map((p) => `publish-event: ${FLAG_OF_FIELD[p.field]} ${given[p.field]} is ${p.message} (the bridge would drop the event as malformed)`);
+  process.stderr.write(`${lines.join('\n')}\n${USAGE}\n`);
+  process.exit(2);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,6 +47,8 @@ async function main(): Promise<void> {
     process.stderr.write(`publish-event: unknown --type ${type} (the bridge would drop it)\n${USAGE}\n`);
     process.exit(2);
   }
+  // Before logging in: a bad flag is the user's to fix, whichever org is (or is not) running.
+  refuseMalformed({ [CHAT_EVENT_FIELDS.recordId]: values.record, [CHAT_EVENT_FIELDS.userId]: values.user });
   const session = await cliLogin(loadConfig());
   const fields = {
     [CHAT_EVENT_FIELDS.type]: type,
