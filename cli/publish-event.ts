@@ -1,8 +1,9 @@
 /**
- * `npm run publish-event -- --type MESSAGE_CREATED [--record <id>] [--user <id>]`
+ * `npm run publish-event -- --type MESSAGE_CREATED [--record <id>] [--user <id>] [--url <bridge url>]`
  *
  * Publishes one Chat_Event__e through the REST API (`POST /services/data/vXX.X/sobjects/Chat_Event__e/`)
- * to whichever org is configured: the SF_* variables' org, or else the running dev-mode bridge's dev org.
+ * to whichever org is configured: the SF_* variables' org, or else the running dev-mode bridge's dev
+ * org (`--url` picks the bridge when several run).
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../bridge/config.js';
@@ -10,10 +11,11 @@ import { CHAT_EVENT_API_NAME, CHAT_EVENT_CATEGORY, CHAT_EVENT_FIELDS, CHAT_EVENT
 import { publishedFieldProblems, type PublishedField } from '../bridge/events/mapping.js';
 import { cliLogin } from './cli-login.js';
 
-const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>]
+const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>] [--url <bridge url>]
   --record  Record_Id__c: the Chat_Message__c id (category messages) or User id (presence); default: a placeholder
             message id for messages, the logged-in user for presence
-  --user    User_Id__c; default: the logged-in user`;
+  --user    User_Id__c; default: the logged-in user
+  --url     without SF_* credentials: the dev-mode bridge whose dev org to publish to, when several run`;
 
 /** Record_Id__c of `messages` events when none is given: message-shaped, pointing at no record. */
 const PLACEHOLDER_MESSAGE_ID = 'a01000000000000AAA';
@@ -36,7 +38,13 @@ function refuseMalformed(given: Partial<Record<PublishedField, string>>): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { type: { type: 'string' }, record: { type: 'string' }, user: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      type: { type: 'string' },
+      record: { type: 'string' },
+      user: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help || !values.type) {
     process.stdout.write(`${USAGE}\n`);
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
   }
   // Before logging in: a bad flag is the user's to fix, whichever org is (or is not) running.
   refuseMalformed({ [CHAT_EVENT_FIELDS.recordId]: values.record, [CHAT_EVENT_FIELDS.userId]: values.user });
-  const session = await cliLogin(loadConfig());
+  const session = await cliLogin(loadConfig(), values.url);
   const fields = {
     [CHAT_EVENT_FIELDS.type]: type,
     [CHAT_EVENT_FIELDS.recordId]: values.record ?? (CHAT_EVENT_CATEGORY[type] === 'messages' ? PLACEHOLDER_MESSAGE_ID : session.userId),

@@ -10,11 +10,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { waitFor } from './wait-for.js';
 
 /** Root of the checkout. */
 export const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/**
+ * tsx as a loader of this very node process (`node --import tsx`), not the `tsx` command, which runs
+ * the script in a second process: a signal sent to the child here reaches the bridge itself, as
+ * when the OS kills it. Absolute, because the working directory has no node_modules.
+ */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 /** The production entry, run from source (`npm start`). */
 export const SERVER = join(ROOT, 'bridge/server.ts');
 /** `npm run publish-event`. */
@@ -37,7 +43,7 @@ export interface RunningProcess {
 export const tempCwd = (): string => mkdtempSync(join(tmpdir(), 'bridge-run-'));
 
 /**
- * Starts `script` with tsx, with only PATH and HOME from the test's environment plus `PORT=0`
+ * Starts `script` with tsx in one process, with only PATH and HOME from the test's environment plus `PORT=0`
  * and `LOG_LEVEL=info` (so no SF_* variable of the developer's shell leaks in).
  * @param cwd working directory; default a fresh temporary one.
  */
@@ -46,7 +52,7 @@ export function startProcess(
   options: { env?: NodeJS.ProcessEnv; args?: string[]; cwd?: string } = {},
 ): RunningProcess {
   const cwd = options.cwd ?? tempCwd();
-  const child = spawn(TSX, [script, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...options.env },
   });
