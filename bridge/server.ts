@@ -1,5 +1,5 @@
 /**
- * The process: configuration → replay store → (dev org) → bridge → listen; SIGTERM/SIGINT drain
+ * The process: configuration → (dev org) → replay store → bridge → listen; SIGTERM/SIGINT drain
  * within 10 s. The only module that reads process.env (through loadConfig), picks real
  * implementations and exits. Every start-up step is bounded: a step that cannot finish ends the
  * process with a message naming what hung, never a silent wait.
@@ -28,14 +28,14 @@ const ANNOUNCE_DEADLINE_MS = 5_000;
 async function main(): Promise<void> {
   let config: BridgeConfig = loadConfig();
   const logger = pino({ level: config.logLevel, base: { app: 'sf-chat-bridge' } });
-  // Before the dev org: a store that cannot be used fails start-up before anything else runs.
-  const replayStore = await openFileReplayStore(config.replayStorePath, config.channel, logger);
 
   let devMode: RunningDevMode | undefined;
   if (!config.salesforce) {
     devMode = await (await loadDevMode()).startDevMode(config, logger);
     config = devMode.config;
   }
+  // Before any login: a store that cannot be used fails start-up before anything else runs.
+  const replayStore = devMode?.replayStore ?? (await openFileReplayStore(config.replayStorePath, config.channel, logger));
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
   const bridge = createBridge(config, {
     logger,

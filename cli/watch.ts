@@ -2,14 +2,14 @@
  * `npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]`
  *
  * Connects to the bridge as a browser would and prints every socket event. Against a dev-mode bridge
- * it needs no arguments: it mints its own token with the dev secret, re-reading the dev session on
- * every handshake so it follows a restarted `npm start`. Against a real deployment, pass the bridge
- * URL and a token from `ChatController.getBridgeConnection`; a refused token then ends the watch
- * with exit status 1.
+ * it needs no arguments (`--url` picks one when several run): it mints its own token with the dev
+ * secret, re-reading that bridge's dev session on every handshake so it follows a restarted
+ * `npm start`. Against a real deployment, pass the bridge URL and a token from
+ * `ChatController.getBridgeConnection`; a refused token then ends the watch with exit status 1.
  */
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import { readDevSession } from '../dev/dev-mode.js';
+import { readDevSession } from '../dev/dev-sessions.js';
 import { signBridgeToken } from '../dev/org/data/bridge-token.js';
 
 const USAGE = 'usage: npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]';
@@ -29,9 +29,11 @@ async function main(): Promise<void> {
     const token = values.token;
     mint = async () => token;
   } else {
-    url ??= (await readDevSession()).bridgeUrl;
+    // Up front, so that no running dev-mode bridge (or none at --url) is said at once, in plain words.
+    const { bridgeUrl } = await readDevSession({ bridgeUrl: url });
+    url ??= bridgeUrl;
     mint = async () => {
-      const dev = await readDevSession();
+      const dev = await readDevSession({ bridgeUrl });
       return signBridgeToken(
         { userId: '005WATCH0000000', name: 'watch (CLI)', orgId: dev.orgId },
         { secret: dev.tokenSecret, audience: dev.audience },

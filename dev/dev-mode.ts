@@ -1,44 +1,31 @@
 /**
  * Dev mode: with no Salesforce credentials outside production, the bridge runs on the embedded dev
  * org (dev/org), logging in to it over HTTP with the OAuth JWT bearer flow exactly as it would
- * to a real org. The dev org's coordinates are written to a small file so the command-line tools
- * (publish-event, watch) in another terminal can reach the same org and mint browser tokens.
+ * to a real org. The dev org's coordinates are written to this process's entry in
+ * {@link DEV_SESSIONS_DIR} so the command-line tools (publish-event, watch) in another terminal can
+ * reach the same org and mint browser tokens.
+ *
+ * The dev org is new at every start, and its replay ids name events of that org only: a replay
+ * position kept from an earlier run, or shared with another dev-mode bridge, would resubscribe the
+ * bridge from an id that means nothing (and on a reconnect skip this org's events up to it). So dev
+ * mode keeps the replay position in memory, for its own run (a bridge restarted in the same process
+ * resumes from it); `REPLAY_STORE` (which may hold a real org's position) is neither read nor written.
  *
  * Dev mode also serves the local preview (dev/preview) at `/`: the real websocketChat LWC talking
  * to the dev org for Apex and to this bridge for the socket. The preview is imported dynamically, so
  * the production path (credentials set) never loads it or its dev-only build toolchain.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../bridge/config.js';
 import type { DevModeModule, RunningDevMode } from '../bridge/dev-mode-port.js';
+import { createMemoryReplayStore } from '../bridge/store/memory-replay-store.js';
+import { DEV_SESSIONS_DIR, devSessionFile, writeDevSession, type DevSession } from './dev-sessions.js';
 import { startDevOrg, type DevOrg, type DevOrgOptions } from './org/index.js';
 import type { Preview } from './preview/index.js';
 import type { PreviewPaths } from './preview/paths.js';
-
-/** Where dev mode writes its coordinates (git-ignored). */
-export const DEV_SESSION_FILE = '.data/dev-session.json';
-
-/** What the command-line tools need to reach a running dev-mode bridge and its dev org. */
-export interface DevSession {
-  /** Bridge URL, e.g. http://localhost:3000. */
-  bridgeUrl: string;
-  /** Dev org URL (login and instance URL). */
-  devOrgUrl: string;
-  orgId: string;
-  apiVersion: string;
-  /** Connected app of the dev org (client credentials flow for the CLI). */
-  clientId: string;
-  clientSecret: string;
-  /** HS256 secret browser tokens are signed with. */
-  tokenSecret: string;
-  audience: string;
-  /** Process that wrote the file; only it replaces or removes the file while it runs. */
-  pid: number;
-}
 
 /** A started dev org and the configuration that points the bridge at it. */
 export interface DevMode extends RunningDevMode {
@@ -51,8 +38,8 @@ export interface DevMode extends RunningDevMode {
   preview: Preview;
   /**
    * Once the bridge listens: tells the dev org where the bridge is and how to sign its tokens
-   * (`getBridgeConnection`), starts the preview build if the cache lacks it, and writes
-   * {@link DEV_SESSION_FILE}. Call again after a restart of the bridge.
+   * (`getBridgeConnection`), starts the preview build if the cache lacks it, and writes this
+   * process's {@link DevSession} entry. Call again after a restart of the bridge.
    */
   announce(bridgeUrl: string): Promise<DevSession>;
   close(): Promise<void>;
@@ -62,15 +49,16 @@ export interface DevMode extends RunningDevMode {
 export interface DevModeOptions {
   /** Dev org tuning (short CometD timeouts in tests). */
   devOrg?: Omit<DevOrgOptions, 'apiVersion' | 'logger'>;
-  /** Where to write the {@link DevSession}; `false` writes none. Default {@link DEV_SESSION_FILE}. */
+  /** Where to write the {@link DevSession}; `false` writes none. Default this process's entry in {@link DEV_SESSIONS_DIR}. */
   sessionFile?: string | false;
   /** Preview paths (tests keep the default cache, so one bundle serves every run). */
   previewPaths?: PreviewPaths;
 }
 
 /**
- * Starts the embedded dev org and derives the bridge configuration for it.
- * Generates a random `CHAT_TOKEN_SECRET` when none is set.
+ * Starts the embedded dev org and derives the bridge configuration for it: a login to that org, a
+ * replay store of this run's own (see the module comment), and a random `CHAT_TOKEN_SECRET` when
+ * none is set.
  */
 export async function startDevMode(config: BridgeConfig, logger: Logger, options: DevModeOptions = {}): Promise<DevMode> {
   const devOrg = await startDevOrg({
@@ -78,8 +66,9 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
     apiVersion: config.apiVersion,
     logger: logger.child({ part: 'dev-org' }),
   });
-  const sessionFile = options.sessionFile ?? DEV_SESSION_FILE;
+  const sessionFile = options.sessionFile ?? devSessionFile(process.pid);
   const tokenSecret = config.token.secret ?? randomBytes(32).toString('base64url');
+  logger.info('dev mode: replay position kept in memory for this run (the dev org is new at every start); REPLAY_STORE not used');
   const { clientId, username, privateKeyPem } = devOrg.credentials;
   const devConfig: BridgeConfig = {
     ...config,
@@ -92,6 +81,7 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
   return {
     devOrg,
     config: devConfig,
+    replayStore: createMemoryReplayStore(),
     routes: preview.routes,
     preview,
     async announce(bridgeUrl) {
@@ -108,20 +98,12 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
         audience: config.token.audience,
         pid: process.pid,
       };
-      if (sessionFile) {
-        const owner = await liveOwner(sessionFile);
-        if (owner === undefined || owner === process.pid) {
-          await mkdir(dirname(sessionFile), { recursive: true });
-          await writeFile(sessionFile, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
-        } else {
-          logger.warn({ sessionFile, owner }, 'dev mode: another dev-mode bridge owns the session file; the CLI tools talk to that one');
-        }
-      }
+      if (sessionFile) await writeDevSession(sessionFile, session);
       return session;
     },
     banner: (bridgeUrl) => devBanner(bridgeUrl, devOrg, devConfig.channel),
     async close() {
-      if (sessionFile && (await liveOwner(sessionFile)) === process.pid) await rm(sessionFile, { force: true });
+      if (sessionFile) await rm(sessionFile, { force: true });
       await devOrg.close();
     },
   };
@@ -143,37 +125,6 @@ function devBanner(bridgeUrl: string, devOrg: DevOrg, channel: string): string {
     line,
     '',
   ].join('\n');
-}
-
-/** The pid in a session file if that process is still running, else undefined. */
-async function liveOwner(file: string): Promise<number | undefined> {
-  let pid: number;
-  try {
-    pid = (JSON.parse(await readFile(file, 'utf8')) as Partial<DevSession>).pid ?? NaN;
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid)) return undefined;
-  try {
-    process.kill(pid, 0); // signal 0: existence check only
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
-}
-
-/**
- * Reads the coordinates of the running dev-mode bridge.
- * @throws Error telling the user to run `npm start` when no dev-mode bridge is running.
- */
-export async function readDevSession(): Promise<DevSession> {
-  try {
-    return JSON.parse(await readFile(DEV_SESSION_FILE, 'utf8')) as DevSession;
-  } catch (err) {
-    throw new Error(`No dev-mode bridge found (${DEV_SESSION_FILE}): start one with \`npm start\` first`, {
-      cause: err,
-    });
-  }
 }
 
 // Compile-time check that this module is what the production entry loads (dynamically).

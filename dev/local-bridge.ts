@@ -11,7 +11,6 @@ import { createBridge, type Bridge, type BridgeDeps } from '../bridge/app.js';
 import { loadConfig, type BridgeConfig } from '../bridge/config.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../bridge/events/contract.js';
 import { login } from '../bridge/salesforce/login.js';
-import { createMemoryReplayStore } from '../bridge/store/memory-replay-store.js';
 import type { ReplayStore } from '../bridge/store/replay-store.js';
 import { startDevMode, type DevMode, type DevModeOptions } from './dev-mode.js';
 import { signBridgeToken, type TokenSubject } from './org/data/bridge-token.js';
@@ -30,7 +29,7 @@ export interface LocalBridgeOptions {
   logger?: Logger;
   /**
    * The replay store of each bridge started, called again by {@link LocalBridge.restartBridge}.
-   * Default: one in-memory store handed to every bridge (a store that outlives the bridge).
+   * Default: dev mode's in-memory store, handed to every bridge (a store that outlives the bridge).
    */
   replayStore?: (config: BridgeConfig, logger: Logger) => ReplayStore | Promise<ReplayStore>;
   /** Subscriber tuning (back-off, watchdog margin). */
@@ -67,8 +66,7 @@ export async function startLocalBridge(options: LocalBridgeOptions = {}): Promis
   const devMode = await startDevMode(loadConfig(options.env ?? {}), logger, { devOrg: options.devOrg, sessionFile: false });
   const { config, devOrg } = devMode;
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
-  const sharedStore = createMemoryReplayStore();
-  const openStore = options.replayStore ?? (() => sharedStore);
+  const openStore = options.replayStore ?? (() => devMode.replayStore);
 
   const start = async (port: number) => {
     const bridge = createBridge(config, {

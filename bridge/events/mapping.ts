@@ -32,13 +32,27 @@ const identitySchema = z.object({
   event: z.object({ replayId: z.number().finite(), EventUuid: z.string().min(1) }),
 });
 
-const payloadSchema = z.object({
+/** The fields a publisher sets; Salesforce adds the rest of the payload. */
+const publishedFieldsSchema = z.object({
   [CHAT_EVENT_FIELDS.type]: z.string(),
   [CHAT_EVENT_FIELDS.recordId]: sfId,
   [CHAT_EVENT_FIELDS.userId]: sfId,
+});
+
+const payloadSchema = publishedFieldsSchema.extend({
   CreatedById: sfId,
   CreatedDate: z.string().refine((d) => !Number.isNaN(Date.parse(d)), 'not a date'),
 });
+
+/** A field of `Chat_Event__e` that a publisher sets. */
+export type PublishedField = (typeof CHAT_EVENT_FIELDS)[keyof typeof CHAT_EVENT_FIELDS];
+
+/** One field value {@link toChatEvent} would reject. */
+export interface FieldProblem {
+  field: PublishedField;
+  /** What is wrong, e.g. `not a Salesforce id`. */
+  message: string;
+}
 
 /**
  * Reads replay id and EventUuid from a delivered message's `data`.
@@ -49,6 +63,19 @@ export function eventIdentity(data: unknown): EventIdentity | undefined {
   const parsed = identitySchema.safeParse(data);
   if (!parsed.success) return undefined;
   return { replayId: parsed.data.event.replayId, eventUuid: parsed.data.event.EventUuid };
+}
+
+/**
+ * Checks the values a publisher is about to give `Chat_Event__e` by the rule {@link toChatEvent}
+ * applies on delivery, so a publisher can refuse what the bridge would drop as `malformed`. Only the
+ * fields present (not `undefined`) are checked; `Type__c` is checked for being a string only
+ * (whether the bridge knows the type is {@link isChatEventType}).
+ * @returns the problems, one per rejected field; empty when every present value would pass.
+ */
+export function publishedFieldProblems(fields: Partial<Record<PublishedField, unknown>>): FieldProblem[] {
+  const parsed = publishedFieldsSchema.partial().safeParse(fields);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({ field: issue.path[0] as PublishedField, message: issue.message }));
 }
 
 /**

@@ -30,6 +30,7 @@ import {
 } from '../events/contract.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId } from '../salesforce/salesforce-id.js';
+import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type TypingRelayNotice } from './typing.js';
 
@@ -113,6 +114,12 @@ function inputFault(reason: string, description: unknown): 'oversized' | 'malfor
   if (reason !== 'transport error') return undefined;
   const text = description instanceof Error ? `${description.message} ${String((description as { description?: unknown }).description ?? '')}` : String(description ?? '');
   return /payload (size exceeded|too large)/i.test(text) ? 'oversized' : undefined;
+}
+
+/** Size of an engine.io message's payload, bytes (text as UTF-8, binary as is). */
+function messageBytes(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  return (data as { byteLength?: number } | undefined)?.byteLength ?? 0;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -216,6 +223,19 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     expiryTimer.unref();
     sockets.set(socket.id, { socket, expiryTimer });
     metrics.socketsConnected.inc();
+
+    // The transport reads messages up to maxHttpBufferSize so that an over-size handshake still reaches
+    // the token verifier and gets a reason; once connected, a client is held to the message limit.
+    // 'packet' fires before socket.io decodes the message, and closing the connection at once (discard:
+    // no waiting for a pending poll) detaches socket.io from it, so the message is never decoded.
+    socket.conn.on('packet', (packet) => {
+      if (packet.type !== 'message') return;
+      const bytes = messageBytes(packet.data);
+      if (bytes <= GATEWAY_MAX_MESSAGE_BYTES) return;
+      metrics.clientMessagesIgnored.inc({ reason: 'oversized' });
+      clientLog.info({ bytes, limit: GATEWAY_MAX_MESSAGE_BYTES }, 'client message too large, closing');
+      socket.conn.close(true);
+    });
 
     void socket.join([CHAT_ROOM, userRoom(userKey)]);
     socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION });

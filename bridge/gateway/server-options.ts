@@ -6,19 +6,34 @@
  * answers for long-polling — so they live next to the gateway and the gateway's tests use them.
  */
 import type { ServerOptions } from 'socket.io';
+import { MAX_TOKEN_CHARS } from './token.js';
 
 /**
- * Largest engine.io message (websocket frame, or long-polling POST body) a client may send, bytes.
- * Browsers only ever send a handshake with a token (< 1 KB for HS256, ~1 KB for RS256 with a 4096-bit
- * key) and empty typing notices; anything bigger is closed by the transport (ws 1009 / HTTP 413)
- * before socket.io parses it. socket.io's default is 1 MB.
+ * Largest message a connected client may send, bytes. Browsers only ever send empty typing notices;
+ * the gateway closes the transport of a client that sends more (`createGateway`).
  */
-export const GATEWAY_MAX_HTTP_BUFFER_SIZE = 4_096;
+export const GATEWAY_MAX_MESSAGE_BYTES = 4_096;
+
+/**
+ * Largest engine.io message (websocket frame, or long-polling POST body) the transport reads at all,
+ * bytes; anything bigger is closed by the transport (ws 1009 / HTTP 413) before socket.io parses it.
+ *
+ * Larger than {@link GATEWAY_MAX_MESSAGE_BYTES} on purpose: the handshake (socket.io CONNECT packet
+ * with `auth: { token }`) must reach the token verifier to be refused with a reason. A handshake
+ * the transport drops gets no `connect_error` at all: the websocket client sees a bare close and the
+ * polling client `xhr post error`, and socket.io-client reconnects in a loop without a reason
+ * (engine.io issue #706, socket.io-client #1518). So the transport reads twice the longest token the
+ * verifier looks at ({@link MAX_TOKEN_CHARS}): tokens up to that length are verified, longer ones
+ * are refused as `too-large`, and only handshakes beyond this size are dropped unread. socket.io's
+ * default is 1 MB.
+ */
+export const GATEWAY_MAX_HTTP_BUFFER_SIZE = 2 * MAX_TOKEN_CHARS;
 
 /**
  * Options for `new Server(httpServer, gatewayServerOptions(isOriginAllowed))`.
  *
- * - `maxHttpBufferSize`: {@link GATEWAY_MAX_HTTP_BUFFER_SIZE}.
+ * - `maxHttpBufferSize`: {@link GATEWAY_MAX_HTTP_BUFFER_SIZE} (messages after the handshake are held
+ *   to {@link GATEWAY_MAX_MESSAGE_BYTES} by the gateway).
  * - `cors`: long-polling is plain XHR, so browsers need CORS headers; they are answered (reflecting
  *   the Origin, no credentials) only for origins `isOriginAllowed` accepts, judged with the request's
  *   Host header like the handshake middleware does. WebSockets ignore CORS, which is why the gateway's

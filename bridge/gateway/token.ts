@@ -24,7 +24,8 @@ export type TokenRefusal =
   | 'no-expiry'
   | 'lifetime-too-long'
   | 'wrong-org'
-  | 'missing-claims';
+  | 'missing-claims'
+  | 'too-large';
 
 /** The message a browser sees for each {@link TokenRefusal}: plain words, no library text. */
 export const TOKEN_REFUSAL_MESSAGES: Readonly<Record<TokenRefusal, string>> = {
@@ -37,6 +38,7 @@ export const TOKEN_REFUSAL_MESSAGES: Readonly<Record<TokenRefusal, string>> = {
   'lifetime-too-long': 'token lifetime too long',
   'wrong-org': 'token for another org',
   'missing-claims': 'token claims missing',
+  'too-large': 'token too large',
 };
 
 /**
@@ -83,8 +85,12 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-/** Longest token string looked at; anything longer is `malformed` without parsing. */
-const MAX_TOKEN_CHARS = 8_192;
+/**
+ * Longest token string looked at, characters; anything longer is refused as `too-large` without
+ * parsing. Eight times the largest real token (an RS256 token with a 4096-bit key and a long
+ * name is about 1 KB).
+ */
+export const MAX_TOKEN_CHARS = 8_192;
 
 type Algorithm = 'HS256' | 'RS256';
 
@@ -155,11 +161,12 @@ function nonEmptyString(value: unknown): value is string {
 /**
  * Creates the function that verifies one browser token.
  *
- * Checks, in order: present and a string; compact JWS with `alg` HS256 (only with `secret`) or RS256
+ * Checks, in order: present and a string of at most {@link MAX_TOKEN_CHARS}; compact JWS with `alg` HS256 (only with `secret`) or RS256
  * (only with `publicKeyPem`) — each algorithm only ever with its own key, so an HS256 token "signed"
  * with the public key is refused; signature; `aud`; `exp` present, not past, at most `maxLifetimeMs`
- * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `org` is the
- * bridge's org (15/18-character forms equal, 18-character checksum validated).
+ * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `sub` a
+ * Salesforce id (else `malformed`); `org` is the bridge's org (15/18-character forms equal,
+ * 18-character checksum validated).
  *
  * @returns `verify(token)`: resolves to {@link SocketData} (`expiresAt` = `exp` in ms), rejects with
  *   {@link TokenError}. Any other rejection is a bug or a key problem, not the client's fault.
@@ -205,7 +212,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
   return async function verifyToken(token: unknown): Promise<SocketData> {
     if (token === undefined || token === null || token === '') throw new TokenError('missing');
     if (typeof token !== 'string') throw new TokenError('malformed', { detail: `token is a ${typeof token}` });
-    if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', { detail: `token is ${token.length} chars` });
+    if (token.length > MAX_TOKEN_CHARS) throw new TokenError('too-large', { detail: `token is ${token.length} chars` });
 
     const current = now();
     let payload: JWTPayload;
@@ -236,6 +243,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
       const missing = (['sub', 'name', 'org'] as const).filter((c) => !nonEmptyString(claims[c]));
       throw new TokenError('missing-claims', { detail: `missing or empty: ${missing.join(', ')}` });
     }
+    // The gateway keys typing, rooms and "is this me" on the user id: anything else would be trusted as one.
+    if (!isSalesforceId(sub)) throw new TokenError('malformed', { detail: 'sub claim is not a Salesforce id' });
     const bridgeOrg = orgId();
     if (bridgeOrg === undefined) {
       throw new TokenError('wrong-org', { detail: 'the bridge does not know its org id yet' });

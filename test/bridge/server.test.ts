@@ -1,31 +1,12 @@
 // The process as an operator runs it: `npm start` with and without valid configuration, and SIGTERM.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { settle, waitFor } from '../helpers/wait-for.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const SERVER = join(ROOT, 'bridge/server.ts');
-
-function startServer(env: NodeJS.ProcessEnv, script = SERVER, args: string[] = [], cwd = mkdtempSync(join(tmpdir(), 'server-'))) {
-  const child = spawn(TSX, [script, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, cwd, exited, output: () => output };
-}
+import { PUBLISH_EVENT, SERVER, WATCH, startDevBridge, startProcess } from '../helpers/processes.js';
 
 describe('server process', () => {
   it('refuses to start on bad configuration, naming every bad variable', async () => {
-    const server = startServer({ PORT: 'eighty', SF_USERNAME: 'bridge@acme.com', CHAT_TOKEN_SECRET: 'short' });
+    const server = startProcess(SERVER, { env: { PORT: 'eighty', SF_USERNAME: 'bridge@acme.com', CHAT_TOKEN_SECRET: 'short' } });
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/Invalid configuration/);
     expect(server.output()).toContain('PORT');
@@ -33,7 +14,7 @@ describe('server process', () => {
   });
 
   it('refuses to start in production without Salesforce credentials', async () => {
-    const server = startServer({ NODE_ENV: 'production' });
+    const server = startProcess(SERVER, { env: { NODE_ENV: 'production' } });
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/NODE_ENV=production needs Salesforce credentials/);
   });
@@ -43,7 +24,7 @@ describe('server process', () => {
     const blocker = createServer();
     const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
     try {
-      const server = startServer({ PORT: String(port) });
+      const server = startProcess(SERVER, { env: { PORT: String(port) } });
       expect(await server.exited).toBe(1);
       expect(server.output()).toContain(`sf-chat-bridge: Invalid configuration:\n  - PORT: cannot listen on ${port} (already in use by another process)\n`);
       expect(server.output()).not.toMatch(/^\s+at /m);
@@ -55,7 +36,8 @@ describe('server process', () => {
   it('refuses to start when REPLAY_STORE never answers (under /proc), naming it, within 15 s', async () => {
     const path = '/proc/sf-chat-bridge-test/replay.json'; // Node's recursive mkdir loops forever here
     const started = Date.now();
-    const server = startServer({ REPLAY_STORE: path });
+    // With credentials: dev mode keeps its replay position in memory and never opens REPLAY_STORE.
+    const server = startProcess(SERVER, { env: { REPLAY_STORE: path, SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused' } });
     const code = await Promise.race([server.exited, settle(15_000).then(() => 'still running')]);
     if (code === 'still running') server.child.kill('SIGKILL');
     expect(code).toBe(1);
@@ -65,19 +47,16 @@ describe('server process', () => {
   }, 30_000);
 
   it('starts on the dev org with a banner, and drains on SIGTERM within 10 s', async () => {
-    const server = startServer({});
-    await waitFor(() => server.output().includes('EMBEDDED DEV ORG'), 'dev org banner', { timeoutMs: 30_000 });
-    await waitFor(() => server.output().includes('upstream: subscribed'), 'subscribed', { timeoutMs: 15_000 });
-    const session = JSON.parse(readFileSync(join(server.cwd, '.data/dev-session.json'), 'utf8'));
-    expect((await fetch(`${session.bridgeUrl}/readyz`)).status).toBe(200);
+    const server = await startDevBridge();
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
 
     // README's quick start: `npm run watch` in one terminal, `npm run publish-event` in another
-    const watch = startServer({}, join(ROOT, 'cli/watch.ts'), [], server.cwd);
+    const watch = startProcess(WATCH, { cwd: server.cwd });
     await waitFor(() => watch.output().includes('bridge:status'), 'watch connected', { timeoutMs: 20_000 });
-    const publish = startServer({}, join(ROOT, 'cli/publish-event.ts'), ['--type', 'USER_ENTERED'], server.cwd);
+    const publish = startProcess(PUBLISH_EVENT, { args: ['--type', 'USER_ENTERED'], cwd: server.cwd });
     expect(await publish.exited).toBe(0);
     expect(publish.output()).toMatch(/published Chat_Event__e .*"success":true/);
-    const unknown = startServer({}, join(ROOT, 'cli/publish-event.ts'), ['--type', 'NOPE'], server.cwd);
+    const unknown = startProcess(PUBLISH_EVENT, { args: ['--type', 'NOPE'], cwd: server.cwd });
     expect(await unknown.exited).toBe(2);
     expect(unknown.output()).toMatch(/unknown --type NOPE/);
     await waitFor(() => /chat:event \{"type":"USER_ENTERED"/.test(watch.output()), 'event at the watching client');

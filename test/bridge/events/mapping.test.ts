@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_EVENT_TYPES } from '../../../bridge/events/contract.js';
-import { eventIdentity, toChatEvent } from '../../../bridge/events/mapping.js';
+import { eventIdentity, publishedFieldProblems, toChatEvent } from '../../../bridge/events/mapping.js';
 
 const USER = '005000000000001AAA';
 const message = (payload: Record<string, unknown>, event: unknown = { replayId: 17, EventUuid: 'u-1' }) => ({
@@ -48,5 +48,18 @@ describe('toChatEvent', () => {
   it('reads identity only from data.event', () => {
     expect(eventIdentity(message({}))).toEqual({ replayId: 17, eventUuid: 'u-1' });
     expect(eventIdentity({ replayId: 17, EventUuid: 'u-1' })).toBeUndefined();
+  });
+});
+
+describe('publishedFieldProblems', () => {
+  it('rejects exactly the published values toChatEvent rejects, and checks only the fields given', () => {
+    const bad = { Record_Id__c: '001xx', User_Id__c: 'bob' };
+    expect(toChatEvent(message(bad))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(publishedFieldProblems(bad)).toEqual([
+      { field: 'Record_Id__c', message: 'not a Salesforce id' },
+      { field: 'User_Id__c', message: 'not a Salesforce id' },
+    ]);
+    expect(publishedFieldProblems({ Record_Id__c: 'a00000000000001', User_Id__c: undefined })).toEqual([]);
+    expect(publishedFieldProblems({})).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@ import type { JWTPayload } from 'jose';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION, DEFAULT_TOKEN_AUDIENCE } from '../../../bridge/events/contract.js';
-import { createTokenVerifier } from '../../../bridge/gateway/token.js';
-import { ORG_ID, connected, metricValue, nextEvent, refused, startGateway, type Harness } from './support/harness.js';
+import { MAX_TOKEN_CHARS, createTokenVerifier } from '../../../bridge/gateway/token.js';
+import { MAX_MESSAGE_BYTES, ORG_ID, connected, metricValue, nextEvent, refused, startGateway, type Harness } from './support/harness.js';
 import { rsaFixture, signToken, type RsaFixture } from './support/keys.js';
 
 const SECRET = 'handshake-test-secret-0123456789abcdef';
@@ -73,6 +73,7 @@ describe('handshake: token', () => {
     ['lifetime-too-long', 'token lifetime too long', async () => hs({ exp: Math.floor(Date.now() / 1000) + 7_200 })],
     ['wrong-org', 'token for another org', async () => hs({ org: '00D000000000002' })],
     ['missing-claims', 'token claims missing', async () => hs({ name: undefined })],
+    ['malformed', 'token malformed', async () => hs({ sub: 'ann@example.com' })],
   ];
 
   it.each(cases)('refuses %s with "%s", data.reason, and a count', async (reason, message, makeToken) => {
@@ -100,6 +101,32 @@ describe('handshake: token', () => {
     await expect(connected(client)).resolves.toBe(client);
     client.disconnect();
   });
+
+  it.each([['websocket'], ['polling']] as const)(
+    'admits a valid token of up to MAX_TOKEN_CHARS over %s, though its handshake is over the 4 KB message limit',
+    async (transport) => {
+      const padding = 'p'.repeat(MAX_TOKEN_CHARS * 0.7); // base64url grows it by 4/3: just under the limit
+      const token = await hs({ padding });
+      expect(token.length).toBeGreaterThan(MAX_MESSAGE_BYTES);
+      expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_CHARS);
+      const client = h.connect(token, { transports: [transport] });
+      await expect(connected(client)).resolves.toBe(client);
+      client.disconnect();
+    },
+  );
+
+  it.each([['websocket'], ['polling']] as const)(
+    'refuses an over-size token over %s at once with a readable connect_error, not a silent drop',
+    async (transport) => {
+      const before = await metricValue(h.metrics.socketsRefused, { reason: 'too-large' });
+      const started = Date.now();
+      const err = await refused(h.connect('x'.repeat(MAX_TOKEN_CHARS + 1), { transports: [transport] }));
+      expect(err.message).toBe('token too large');
+      expect(err.data).toEqual({ reason: 'too-large' });
+      expect(Date.now() - started, 'prompt, not a timeout').toBeLessThan(1_000);
+      expect(await metricValue(h.metrics.socketsRefused, { reason: 'too-large' })).toBe(before + 1);
+    },
+  );
 
   it('never writes a token to the log', () => {
     expect(tokensUsed.length).toBeGreaterThan(5);

@@ -4,7 +4,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_MS } from '../../../bridge/events/contract.js';
-import { TOKEN_REFUSAL_MESSAGES, TokenError, createTokenVerifier, type TokenRefusal, type TokenVerifierOptions } from '../../../bridge/gateway/token.js';
+import { MAX_TOKEN_CHARS, TOKEN_REFUSAL_MESSAGES, TokenError, createTokenVerifier, type TokenRefusal, type TokenVerifierOptions } from '../../../bridge/gateway/token.js';
 import { b64url, rsaFixture, signToken, type RsaFixture } from './support/keys.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
@@ -115,7 +115,7 @@ describe('createTokenVerifier: refusals', () => {
     expect(await refusalOf(verify(''))).toBe('missing');
   });
 
-  it('malformed: not a string, not a JWS, payload not JSON, oversized, nbf in the future', async () => {
+  it('malformed: not a string, not a JWS, payload not JSON, nbf in the future', async () => {
     const verify = verifier();
     const header = b64url({ alg: 'HS256' });
     expect(await refusalOf(verify(42))).toBe('malformed');
@@ -124,8 +124,13 @@ describe('createTokenVerifier: refusals', () => {
     const notJson = `${header}.${b64url(Buffer.from('not json'))}`;
     const signed = `${notJson}.${createHmac('sha256', SECRET).update(notJson).digest('base64url')}`;
     expect(await refusalOf(verify(signed)), 'validly signed, payload not JSON').toBe('malformed');
-    expect(await refusalOf(verify('a'.repeat(10_000)))).toBe('malformed');
     expect(await refusalOf(verify(await signToken(claims({ nbf: nowS + 60 }), SECRET)))).toBe('malformed');
+  });
+
+  it('too-large: longer than MAX_TOKEN_CHARS, refused unparsed', async () => {
+    const verify = verifier();
+    expect(await refusalOf(verify('a'.repeat(MAX_TOKEN_CHARS + 1)))).toBe('too-large');
+    expect(await refusalOf(verify('a'.repeat(MAX_TOKEN_CHARS))), 'at the limit: parsed, and not a JWT').toBe('malformed');
   });
 
   it('bad-signature: wrong secret, tampered payload, another RSA key, unsigned, disallowed alg', async () => {
@@ -186,6 +191,14 @@ describe('createTokenVerifier: refusals', () => {
     expect(await refusalOf(verify(await signToken(claims({ org: '00D000000000001AAA' }), SECRET))), 'checksum').toBe('wrong-org');
     const notLoggedIn = verifier({ orgId: () => undefined });
     expect(await refusalOf(notLoggedIn(await signToken(claims(), SECRET))), 'org unknown').toBe('wrong-org');
+  });
+
+  it('malformed: sub present but not a Salesforce user id (15 alphanumerics, or 18 with its checksum)', async () => {
+    const verify = verifier();
+    for (const sub of ['bob', 'ann@example.com', '005000000000001X', '005000000000001AAB', '005 00000000001']) {
+      expect(await refusalOf(verify(await signToken(claims({ sub }), SECRET))), sub).toBe('malformed');
+    }
+    expect((await verify(await signToken(claims({ sub: '005000000000001AAA' }), SECRET))).userId, '18-character form').toBe('005000000000001AAA');
   });
 
   it('missing-claims: sub, name or org absent, empty or not a string', async () => {

@@ -14,14 +14,16 @@ import { io as connectClient, type Socket as ClientSocket } from 'socket.io-clie
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, UpstreamState } from '../../../../bridge/events/contract.js';
 import { createGateway, type Gateway, type GatewayDeps, type GatewayServer } from '../../../../bridge/gateway/gateway.js';
 import { createOriginMatcher } from '../../../../bridge/gateway/origins.js';
-import { GATEWAY_MAX_HTTP_BUFFER_SIZE, gatewayServerOptions } from '../../../../bridge/gateway/server-options.js';
+import { GATEWAY_MAX_HTTP_BUFFER_SIZE, GATEWAY_MAX_MESSAGE_BYTES, gatewayServerOptions } from '../../../../bridge/gateway/server-options.js';
 import { TokenError } from '../../../../bridge/gateway/token.js';
 import { createMetrics, type BridgeMetrics } from '../../../../bridge/http/metrics.js';
 
 export { waitFor } from '../../../helpers/wait-for.js';
 
-/** The largest socket.io/engine.io message the tests run with, bytes (the value advised to the app). */
+/** The largest engine.io message the transport reads, bytes (the value advised to the app). */
 export const MAX_HTTP_BUFFER_SIZE = GATEWAY_MAX_HTTP_BUFFER_SIZE;
+/** The largest message a connected client may send, bytes. */
+export const MAX_MESSAGE_BYTES = GATEWAY_MAX_MESSAGE_BYTES;
 
 export type TestClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
