@@ -17,14 +17,10 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
   devDependencies: Record<string, string>;
 };
 
-/**
- * Value-level imports of a module: static imports and re-exports (not `import type`), and with
- * `dynamic` also `import('literal')`.
- */
-function imports(source: string, dynamic: boolean): string[] {
+/** Value-level imports of a module: static imports and re-exports (not `import type`) and `import('literal')`. */
+function imports(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm];
-  if (dynamic) patterns.push(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g);
+  const patterns = [/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (let m = pattern.exec(source); m; m = pattern.exec(source)) found.push(m[1]!);
   return found;
 }
@@ -33,7 +29,7 @@ const packageName = (specifier: string) =>
   specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
 
 /** Every module reachable from `entry`, and every package they import. */
-function graph(entry: string, { dynamic = true } = {}): { modules: string[]; packages: Set<string> } {
+function graph(entry: string): { modules: string[]; packages: Set<string> } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const queue = [entry];
@@ -41,7 +37,7 @@ function graph(entry: string, { dynamic = true } = {}): { modules: string[]; pac
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const specifier of imports(readFileSync(file, 'utf8'), dynamic)) {
+    for (const specifier of imports(readFileSync(file, 'utf8'))) {
       if (specifier.startsWith('.')) queue.push(resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
       else if (!specifier.startsWith('node:')) packages.add(packageName(specifier));
     }
@@ -87,8 +83,8 @@ describe('development tree', () => {
     expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port)\.js$/.test(r))).toEqual([]);
   });
 
-  it('the preview’s serving modules do not statically load its build toolchain (only build.ts does)', () => {
-    const serving = graph(join(ROOT, 'dev', 'preview', 'index.ts'), { dynamic: false });
+  it('the preview’s serving modules do not load its build toolchain, not even dynamically (only its build process does)', () => {
+    const serving = graph(join(ROOT, 'dev', 'preview', 'index.ts'));
     expect(serving.modules).not.toContain('dev/preview/build.ts');
     expect([...serving.packages].filter((name) => !(name in manifest.dependencies))).toEqual([]);
   });

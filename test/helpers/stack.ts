@@ -15,6 +15,7 @@ import { startDevMode, type DevMode } from '../../dev/dev-mode.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../bridge/events/contract.js';
 import { signBridgeToken } from '../../dev/org/data/bridge-token.js';
 import type { DevOrg, DevOrgOptions } from '../../dev/org/index.js';
+import type { PreviewPaths } from '../../dev/preview/paths.js';
 import { login } from '../../bridge/salesforce/login.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
@@ -54,11 +55,12 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
 /**
  * @param env - extra environment for loadConfig (e.g. ALLOWED_ORIGINS).
  * @param devOrgOptions - dev org tuning; defaults use a short advised timeout so faults show fast.
+ * @param tuning - `previewPaths` gives the preview its own cache (an empty one forces a cold build).
  */
 export async function startStack(
   env: NodeJS.ProcessEnv = {},
   devOrgOptions: DevOrgOptions = {},
-  tuning: { watchdogMarginMs?: number; preview?: boolean } = {},
+  tuning: { watchdogMarginMs?: number; preview?: boolean; previewPaths?: PreviewPaths } = {},
 ): Promise<Stack> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const baseConfig = loadConfig({
@@ -70,6 +72,7 @@ export async function startStack(
   const devModeRun = await startDevMode(baseConfig, logger, {
     devOrg: { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions },
     sessionFile: false,
+    previewPaths: tuning.previewPaths,
   });
   const { devOrg, config } = devModeRun;
   const devMode = tuning.preview ? devModeRun : undefined;
