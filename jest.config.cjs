@@ -52,7 +52,7 @@ module.exports = {
     ...jestConfig,
     roots: ['<rootDir>/force-app'],
     testMatch: ['<rootDir>/force-app/**/lwc/**/__tests__/**/*.test.js'],
-    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/test/', '<rootDir>/bridge/', '<rootDir>/dev/', '<rootDir>/cli/'],
+    testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/test/', '<rootDir>/bridge/', '<rootDir>/dev/', '<rootDir>/cli/', '<rootDir>/harness/'],
     setupFilesAfterEnv: [...jestConfig.setupFilesAfterEnv, '<rootDir>/force-app/test/jest-setup.js'],
     moduleNameMapper: {
         ...matchingEngineDom(),

@@ -5,7 +5,7 @@
  * change when a test helper does.
  */
 import type { ChatEvent } from '../bridge/events/contract.js';
-import { connectSocket, startLocalBridge, type LocalBridge } from '../dev/local-bridge.js';
+import { connectSocket, startLocalBridge, type LocalBridge } from '../harness/local-bridge.js';
 
 /** The Streaming API's own `/meta/connect` hold is 110 s; 20 s keeps a run short yet quiet. */
 const ADVISED_TIMEOUT_MS = 20_000;

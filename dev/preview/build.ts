@@ -5,8 +5,8 @@
  * the component imports resolved to small browser shims (see {@link platformModules}).
  *
  * Dev-only: rollup, lwc and lightning-base-components are devDependencies, so nothing on the
- * production path imports this module; the preview loads it with a dynamic `import()` in dev mode,
- * and only when the cache has no bundle for the current {@link buildKey}.
+ * production path imports this module; only the build process (./build-child.ts) loads it, when the
+ * cache has no bundle for the current build key (./build-key.ts).
  */
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,17 +14,8 @@ import { join } from 'node:path';
 import lwc from '@lwc/rollup-plugin';
 import replaceModule from '@rollup/plugin-replace';
 import { rollup, type Plugin, type RollupLog } from 'rollup';
+import type { BuildManifest } from './build-process.js';
 import { RESOURCE_URL_PREFIX, type PreviewPaths } from './paths.js';
-
-/** What a finished build wrote (`manifest.json` of a cache folder). */
-export interface BuildManifest {
-  key: string;
-  /** Entry file name inside the build folder. */
-  entry: string;
-  /** How long the build took, ms. */
-  durationMs: number;
-  builtAt: string;
-}
 
 // The package's types are CommonJS-style (`export default` in a .d.ts without "type": "module"), so
 // NodeNext types the default import as the namespace; at run time ESM gets the function itself.

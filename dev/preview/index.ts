@@ -10,9 +10,10 @@
  * - `GET /preview/resources/<n>`  force-app's static resource `<n>` — the very file the org gets
  * - `GET /assets/…`               SLDS styles, icons and images
  *
- * The bundle is built by ./build.ts, which pulls in rollup and LWC (devDependencies): it is loaded
- * with a dynamic `import()` only when the cache has no bundle for the current build key, so this
- * module, and a second start, never load them. Mounted through `createBridge(config, { routes })`.
+ * The bundle is built, only when the cache has no bundle for the current build key, in a child
+ * process (./build-process.ts) that alone loads rollup and LWC (devDependencies): the bridge keeps
+ * answering probes, sockets and "building…" meanwhile, and never loads the toolchain itself.
+ * Mounted through `createBridge(config, { routes })`.
  */
 import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { buildKey } from './build-key.js';
 import { buildOnce } from './build-lock.js';
-import type { BuildManifest } from './build.js';
+import { buildInChildProcess, type BuildManifest } from './build-process.js';
 import { renderPage } from './page.js';
 import { BUILD_URL_PREFIX, previewPaths, RESOURCE_URL_PREFIX, type PreviewPaths } from './paths.js';
 
@@ -98,12 +99,9 @@ export function createPreview(options: PreviewOptions): Preview {
     status = { state: 'building', key };
     log.info({ key }, 'preview: building the page bundle (rollup + LWC OSS)');
     mkdirSync(paths.cache, { recursive: true });
-    const done = buildOnce(join(paths.cache, `.lock-${key}`), () => readManifest(key), async () => {
-      const { buildPreviewBundle } = await import('./build.js').catch((cause: unknown) => {
-        throw new Error('the preview needs the dev dependencies (rollup, lwc, lightning-base-components): run `npm install`', { cause });
-      });
-      return buildPreviewBundle(paths, key, (warning) => log.debug({ code: warning.code }, `preview: ${warning.message}`));
-    });
+    const done = buildOnce(join(paths.cache, `.lock-${key}`), () => readManifest(key), () =>
+      buildInChildProcess(paths, key, (warning) => log.debug({ code: warning.code }, `preview: ${warning.message}`)),
+    );
     building = { key, done };
     done.then(
       (manifest) => {

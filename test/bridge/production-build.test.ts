@@ -4,7 +4,7 @@
 // tsc emits for `npm run build`, and a production build that starts, subscribes and serves from a
 // folder that holds nothing but what tsc emitted.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevOrg } from '../../dev/org/index.js';
@@ -17,14 +17,10 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
   devDependencies: Record<string, string>;
 };
 
-/**
- * Value-level imports of a module: static imports and re-exports (not `import type`), and with
- * `dynamic` also `import('literal')`.
- */
-function imports(source: string, dynamic: boolean): string[] {
+/** Value-level imports of a module: static imports and re-exports (not `import type`) and `import('literal')`. */
+function imports(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm];
-  if (dynamic) patterns.push(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g);
+  const patterns = [/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (let m = pattern.exec(source); m; m = pattern.exec(source)) found.push(m[1]!);
   return found;
 }
@@ -33,7 +29,7 @@ const packageName = (specifier: string) =>
   specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
 
 /** Every module reachable from `entry`, and every package they import. */
-function graph(entry: string, { dynamic = true } = {}): { modules: string[]; packages: Set<string> } {
+function graph(entry: string): { modules: string[]; packages: Set<string> } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const queue = [entry];
@@ -41,7 +37,7 @@ function graph(entry: string, { dynamic = true } = {}): { modules: string[]; pac
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const specifier of imports(readFileSync(file, 'utf8'), dynamic)) {
+    for (const specifier of imports(readFileSync(file, 'utf8'))) {
       if (specifier.startsWith('.')) queue.push(resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
       else if (!specifier.startsWith('node:')) packages.add(packageName(specifier));
     }
@@ -75,12 +71,8 @@ describe('production entry (bridge/server.ts)', () => {
 });
 
 describe('development tree', () => {
-  it('dev/ uses no bridge internals: only the contract, the configuration types and the dev-mode port', () => {
-    // dev/local-bridge.ts is the exception: it wires a whole bridge in-process for the tests and the
-    // benchmark, so it imports the bridge's app; no other dev module (dev mode, dev org, preview) imports it.
-    const LOCAL_BRIDGE = join(ROOT, 'dev', 'local-bridge.ts');
-    const devFiles = walk(join(ROOT, 'dev')).filter((f) => /\.(ts|js)$/.test(f) && f !== LOCAL_BRIDGE);
-    expect(devFiles.filter((f) => /from\s+['"][^'"]*local-bridge\.js['"]/.test(readFileSync(f, 'utf8')))).toEqual([]);
+  it('dev/ uses no bridge internals: only the contract, the configuration types, the dev-mode port and a memory replay store', () => {
+    const devFiles = walk(join(ROOT, 'dev')).filter((f) => /\.(ts|js)$/.test(f));
     const reached = devFiles.flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/from\s+['"](\.[^'"]+)['"]/g)]
         .map((m) => relative(ROOT, resolve(dirname(file), m[1]!)))
@@ -88,11 +80,11 @@ describe('development tree', () => {
         .map((target) => `${relative(ROOT, file)} → ${target}`),
     );
     expect(reached.length).toBeGreaterThan(0);
-    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port)\.js$/.test(r))).toEqual([]);
+    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port|store\/memory-replay-store|store\/replay-store)\.js$/.test(r))).toEqual([]);
   });
 
-  it('the preview’s serving modules do not statically load its build toolchain (only build.ts does)', () => {
-    const serving = graph(join(ROOT, 'dev', 'preview', 'index.ts'), { dynamic: false });
+  it('the preview’s serving modules do not load its build toolchain, not even dynamically (only its build process does)', () => {
+    const serving = graph(join(ROOT, 'dev', 'preview', 'index.ts'));
     expect(serving.modules).not.toContain('dev/preview/build.ts');
     expect([...serving.packages].filter((name) => !(name in manifest.dependencies))).toEqual([]);
   });
@@ -100,6 +92,7 @@ describe('development tree', () => {
 
 describe('production build', () => {
   // Inside the checkout so node_modules resolves; holds only what tsc emits.
+  mkdirSync(join(ROOT, '.data'), { recursive: true }); // a fresh clone has none yet
   const outDir = mkdtempSync(join(ROOT, '.data', 'dist-test-'));
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 

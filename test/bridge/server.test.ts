@@ -37,7 +37,7 @@ describe('server process', () => {
     const path = '/proc/sf-chat-bridge-test/replay.json'; // Node's recursive mkdir loops forever here
     const started = Date.now();
     // With credentials: dev mode keeps its replay position in memory and never opens REPLAY_STORE.
-    const server = startProcess(SERVER, { env: { REPLAY_STORE: path, SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused' } });
+    const server = startProcess(SERVER, { env: { REPLAY_STORE: path, SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused', CHAT_TOKEN_SECRET: 'replay-store-test-secret-0123456789abcdef' } });
     const code = await Promise.race([server.exited, settle(15_000).then(() => 'still running')]);
     if (code === 'still running') server.child.kill('SIGKILL');
     expect(code).toBe(1);

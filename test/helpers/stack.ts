@@ -12,8 +12,9 @@ import type { Bridge } from '../../bridge/app.js';
 import type { BridgeConfig } from '../../bridge/config.js';
 import { openFileReplayStore } from '../../bridge/store/file-replay-store.js';
 import type { DevMode } from '../../dev/dev-mode.js';
-import { connectSocket, startLocalBridge, type ChatSocket } from '../../dev/local-bridge.js';
+import { connectSocket, startLocalBridge, type ChatSocket } from '../../harness/local-bridge.js';
 import type { DevOrg, DevOrgOptions } from '../../dev/org/index.js';
+import type { PreviewPaths } from '../../dev/preview/paths.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
 export const AUDIENCE = 'sf-chat-bridge';
@@ -52,6 +53,7 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
 /**
  * @param env - extra environment for loadConfig (e.g. ALLOWED_ORIGINS).
  * @param devOrgOptions - dev org tuning; defaults use a short advised timeout so faults show fast.
+ * @param tuning.previewPaths - the preview's own cache (an empty one forces a cold build).
  * @param tuning.replayStore - `memory` (default: one store every bridge of the stack shares) or
  *   `file` (a file in a fresh temp folder, reopened from disk by {@link Stack.restartBridge}, as a
  *   restarted process does).
@@ -59,7 +61,7 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
 export async function startStack(
   env: NodeJS.ProcessEnv = {},
   devOrgOptions: DevOrgOptions = {},
-  tuning: { watchdogMarginMs?: number; preview?: boolean; replayStore?: 'memory' | 'file' } = {},
+  tuning: { watchdogMarginMs?: number; preview?: boolean; previewPaths?: PreviewPaths; replayStore?: 'memory' | 'file' } = {},
 ): Promise<Stack> {
   const file = tuning.replayStore === 'file';
   const local = await startLocalBridge({
@@ -73,6 +75,7 @@ export async function startStack(
     replayStore: file ? (config, logger) => openFileReplayStore(config.replayStorePath, config.channel, logger) : undefined,
     subscriber: { backoff: { initialMs: 50, maxMs: 400 }, watchdogMarginMs: tuning.watchdogMarginMs ?? 800 },
     preview: tuning.preview,
+    previewPaths: tuning.previewPaths,
   });
   const sockets: TestSocket[] = [];
 

@@ -1,5 +1,5 @@
 /**
- * A dev org and a bridge logged in to it, both in this process on 127.0.0.1 port 0, wired as
+ * Harness, neither production nor dev tool: a dev org and a bridge logged in to it, both in this process on 127.0.0.1 port 0, wired as
  * `npm start` wires them (startDevMode: JWT bearer login to the dev org over HTTP), plus socket.io
  * clients holding tokens the dev org would issue. The tests' stack (test/helpers/stack.ts) and the
  * benchmark's (bench/bench-stack.ts) are both built on it, each adding only what it needs, so neither
@@ -12,9 +12,9 @@ import { loadConfig, type BridgeConfig } from '../bridge/config.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../bridge/events/contract.js';
 import { login } from '../bridge/salesforce/login.js';
 import type { ReplayStore } from '../bridge/store/replay-store.js';
-import { startDevMode, type DevMode, type DevModeOptions } from './dev-mode.js';
-import { signBridgeToken, type TokenSubject } from './org/data/bridge-token.js';
-import type { DevOrg } from './org/index.js';
+import { startDevMode, type DevMode, type DevModeOptions } from '../dev/dev-mode.js';
+import { signBridgeToken, type TokenSubject } from '../dev/org/data/bridge-token.js';
+import type { DevOrg } from '../dev/org/index.js';
 
 /** A browser's socket, typed by the wire contract. */
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -36,6 +36,8 @@ export interface LocalBridgeOptions {
   subscriber?: BridgeDeps['subscriber'];
   /** Mounts the local preview at `/` and announces the bridge to the dev org, as `npm start` does. */
   preview?: boolean;
+  /** The preview's paths (an empty cache forces a cold build); default the checkout's. */
+  previewPaths?: DevModeOptions['previewPaths'];
 }
 
 /** A running dev org with a listening bridge logged in to it. */
@@ -63,7 +65,7 @@ export interface LocalBridge {
  */
 export async function startLocalBridge(options: LocalBridgeOptions = {}): Promise<LocalBridge> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const devMode = await startDevMode(loadConfig(options.env ?? {}), logger, { devOrg: options.devOrg, sessionFile: false });
+  const devMode = await startDevMode(loadConfig(options.env ?? {}), logger, { devOrg: options.devOrg, sessionFile: false, previewPaths: options.previewPaths });
   const { config, devOrg } = devMode;
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
   const openStore = options.replayStore ?? (() => devMode.replayStore);
