@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Writes the bridge's public URL into every place force-app needs it, so they can never disagree:
-// the CSP Trusted Sites for https:// and wss:// (the LWC's socket.io connection), the CORS allowlist
-// entry, and Bridge_URL__c of the Chat_Bridge_Setting "Default" record (what ChatController hands the
-// browser). test/force-app/metadata.test.ts checks that all four name the same host.
+// the CSP Trusted Sites for https:// and wss:// (the LWC's socket.io connection) and Bridge_URL__c of
+// the Chat_Bridge_Setting "Default" record (what ChatController hands the browser).
+// test/force-app/metadata.test.ts checks that all three name the same host. There is no CORS entry:
+// the bridge calls Salesforce server to server, so no browser page on the bridge's origin ever calls
+// the Salesforce REST API, and the package widens nothing it does not need.
 //
 // Usage: node scripts/set-bridge-url.mjs https://my-bridge.herokuapp.com [--root <repo dir>]
 // The URL must be an https origin (scheme, host, optional port; no path, query or fragment).
@@ -51,11 +53,6 @@ const places = [
         file: join(base, 'cspTrustedSites', 'Chat_Bridge_WSS.cspTrustedSite-meta.xml'),
         pattern: /(<endpointUrl>)[^<]*(<\/endpointUrl>)/g,
         value: wss,
-    },
-    {
-        file: join(base, 'corsWhitelistOrigins', 'Chat_Bridge.corsWhitelistOrigin-meta.xml'),
-        pattern: /(<urlPattern>)[^<]*(<\/urlPattern>)/g,
-        value: https,
     },
     {
         file: join(base, 'customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'),

@@ -179,11 +179,13 @@ describe('browser token: Apex ↔ contract.ts', () => {
     expect(additional.sort()).toEqual(['name', 'org']);
   });
 
-  it('the audience agrees: contract default = Apex default = the Default settings record', () => {
+  it('the audience agrees: the Default settings record ships the contract default, and Apex has no fallback of its own (Audience__c is required)', () => {
     const record = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
     const audience = /<field>Audience__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(record)?.[1];
-    expect(apexStringConstants(tokenService).get('DEFAULT_AUDIENCE')).toBe(contract.DEFAULT_TOKEN_AUDIENCE);
+    const field = readXml(metaPath('objects', 'Chat_Bridge_Setting__mdt', 'fields', 'Audience__c.field-meta.xml')).CustomField;
     expect(audience).toBe(contract.DEFAULT_TOKEN_AUDIENCE);
+    expect(field.required).toBe('true');
+    expect([...apexStringConstants(tokenService).values()]).not.toContain(contract.DEFAULT_TOKEN_AUDIENCE);
   });
 
   it('Apex never issues a token the bridge would refuse as too long-lived', () => {

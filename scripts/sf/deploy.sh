@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys force-app (objects, Apex, LWC, static resource, permission sets, CSP/CORS, settings).
+# Deploys force-app (objects, Apex, LWC, static resource, permission sets, CSP Trusted Sites, settings).
 # Run scripts/set-bridge-url.mjs first so the CSP Trusted Sites name your bridge.
 # Usage: scripts/sf/deploy.sh [alias]
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"

@@ -148,10 +148,9 @@ describe('bridge settings (custom metadata)', () => {
 });
 
 describe('one bridge URL everywhere', () => {
-  it('the CSP Trusted Sites (https and wss), the CORS entry and the settings record name the same host', () => {
+  it('the CSP Trusted Sites (https and wss) and the settings record name the same host', () => {
     const https = readXml(metaPath('cspTrustedSites', 'Chat_Bridge_HTTPS.cspTrustedSite-meta.xml')).CspTrustedSite;
     const wss = readXml(metaPath('cspTrustedSites', 'Chat_Bridge_WSS.cspTrustedSite-meta.xml')).CspTrustedSite;
-    const cors = readXml(metaPath('corsWhitelistOrigins', 'Chat_Bridge.corsWhitelistOrigin-meta.xml')).CorsWhitelistOrigin;
     const settings = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
     const bridgeUrl = /<field>Bridge_URL__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(settings)?.[1];
 
@@ -159,11 +158,14 @@ describe('one bridge URL everywhere', () => {
     const host = new URL(bridgeUrl!).host;
     expect(https.endpointUrl).toBe(`https://${host}`);
     expect(wss.endpointUrl).toBe(`wss://${host}`);
-    expect(cors.urlPattern).toBe(`https://${host}`);
     for (const site of [https, wss]) {
       expect(site.isActive).toBe('true');
       expect(site.isApplicableToConnectSrc).toBe('true');
     }
+  });
+
+  it('ships no CORS allowlist entry (the bridge calls Salesforce server to server; no browser on its origin calls the REST API)', () => {
+    expect(existsSync(metaPath('corsWhitelistOrigins'))).toBe(false);
   });
 });
 

@@ -2,11 +2,12 @@
  * The setup scripts that cannot run here without an org still have to be right:
  * set-bridge-url.mjs rewrites every place the bridge URL appears (run on a temp copy), refuses bad
  * URLs without touching anything; the sf shell scripts are valid bash and point at files that exist;
- * the sample data plan loads only fields that exist.
+ * the sample data plan loads only fields that exist; setup-scratch-org.sh runs every step from any
+ * folder against a stub `sf` on PATH that records what it was asked to do.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DIR, metaPath, read, ROOT, walk } from './support/force-app.js';
@@ -15,7 +16,6 @@ const SET_BRIDGE_URL = join(ROOT, 'scripts', 'set-bridge-url.mjs');
 const URL_FILES = [
   join('cspTrustedSites', 'Chat_Bridge_HTTPS.cspTrustedSite-meta.xml'),
   join('cspTrustedSites', 'Chat_Bridge_WSS.cspTrustedSite-meta.xml'),
-  join('corsWhitelistOrigins', 'Chat_Bridge.corsWhitelistOrigin-meta.xml'),
   join('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'),
 ];
 const temps: string[] = [];
@@ -41,7 +41,7 @@ afterEach(() => {
 });
 
 describe('scripts/set-bridge-url.mjs', () => {
-  it('writes the URL into the CSP Trusted Sites (https, wss), the CORS entry and the settings record', () => {
+  it('writes the URL into the CSP Trusted Sites (https, wss) and the settings record', () => {
     const root = tempRepo();
     const before = URL_FILES.map((f) => readFileSync(join(root, 'force-app', 'main', 'default', f), 'utf8'));
     const oldHost = /https:\/\/([^<]+)</.exec(before[0])![1];
@@ -52,8 +52,7 @@ describe('scripts/set-bridge-url.mjs', () => {
     const after = URL_FILES.map((f) => readFileSync(join(root, 'force-app', 'main', 'default', f), 'utf8'));
     expect(after[0]).toContain('<endpointUrl>https://my-bridge.herokuapp.com</endpointUrl>');
     expect(after[1]).toContain('<endpointUrl>wss://my-bridge.herokuapp.com</endpointUrl>');
-    expect(after[2]).toContain('<urlPattern>https://my-bridge.herokuapp.com</urlPattern>');
-    expect(after[3]).toMatch(/<field>Bridge_URL__c<\/field>\s*<value xsi:type="xsd:string">https:\/\/my-bridge\.herokuapp\.com<\/value>/);
+    expect(after[2]).toMatch(/<field>Bridge_URL__c<\/field>\s*<value xsi:type="xsd:string">https:\/\/my-bridge\.herokuapp\.com<\/value>/);
     for (const text of after) {
       expect(text).not.toContain(oldHost);
     }
@@ -111,6 +110,55 @@ describe('scripts/sf/*.sh', () => {
     }
     expect(referenced.size).toBeGreaterThan(2);
     expect([...referenced].filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
+  /** A folder with an `sf` that appends `<cwd> | <args>` to calls.log and succeeds. */
+  function stubSf(): { bin: string; calls: () => string[] } {
+    const bin = mkdtempSync(join(tmpdir(), 'sf-chat-bridge-stub-sf-'));
+    temps.push(bin);
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'sf'), `#!/usr/bin/env bash\necho "$PWD | $*" >> '${log}'\n`);
+    chmodSync(join(bin, 'sf'), 0o755);
+    return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
+  }
+
+  const SETUP_STEPS = [
+    'org create scratch --definition-file config/project-scratch-def.json --alias my-org --set-default --duration-days 3 --wait 20',
+    'project deploy start --source-dir force-app --target-org my-org --wait 30',
+    'org assign permset --name Chat_User --target-org my-org',
+    'data import tree --plan data/sample-data-plan.json --target-org my-org',
+    'apex run test --test-level RunLocalTests --code-coverage --result-format human --wait 30 --target-org my-org',
+    'org open --target-org my-org',
+  ];
+
+  it.each([
+    ['inside scripts/sf, as ./setup-scratch-org.sh', join(ROOT, 'scripts', 'sf'), './setup-scratch-org.sh'],
+    ['inside scripts/sf, through bash', join(ROOT, 'scripts', 'sf'), 'setup-scratch-org.sh'],
+    ['at the repository root', ROOT, 'scripts/sf/setup-scratch-org.sh'],
+    ['in an unrelated folder, by absolute path', tmpdir(), join(ROOT, 'scripts', 'sf', 'setup-scratch-org.sh')],
+  ])('setup-scratch-org.sh runs every step when started %s', (_where, cwd, script) => {
+    const sf = stubSf();
+    const env = { ...process.env, PATH: `${sf.bin}:${process.env.PATH}`, BRIDGE_USERNAME: '', SF_CHAT_ORG: '' };
+
+    const result = spawnSync('bash', [script, 'my-org', '3'], { cwd, env, encoding: 'utf8' });
+
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).not.toContain('No such file or directory');
+    // Every sf call runs at the repository root, where the relative paths it passes resolve.
+    expect(sf.calls().map((line) => line.split(' | ')[0])).toEqual(SETUP_STEPS.map(() => ROOT));
+    expect(sf.calls().map((line) => line.split(' | ')[1])).toEqual(SETUP_STEPS);
+    expect(result.stdout).toContain(`==> Opening 'my-org' (create the certificate and the connected app next: README.md "Deploy to Salesforce")`);
+  });
+
+  it('setup-scratch-org.sh stops at the first failing step', () => {
+    const sf = stubSf();
+    writeFileSync(join(sf.bin, 'sf'), `#!/usr/bin/env bash\necho "$PWD | $*" >> '${join(sf.bin, 'calls.log')}'\n[[ "$1 $2" != "project deploy" ]]\n`);
+    const env = { ...process.env, PATH: `${sf.bin}:${process.env.PATH}` };
+
+    const result = spawnSync('bash', [join(ROOT, 'scripts', 'sf', 'setup-scratch-org.sh'), 'my-org', '3'], { cwd: tmpdir(), env, encoding: 'utf8' });
+
+    expect(result.status).not.toBe(0);
+    expect(sf.calls().map((line) => line.split(' | ')[1])).toEqual(SETUP_STEPS.slice(0, 2));
   });
 
   it('assigns the permission sets that exist', () => {

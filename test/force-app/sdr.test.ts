@@ -31,7 +31,6 @@ function expectedCounts(): Record<string, number> {
     PermissionSet: countFiles('permissionsets', '.permissionset-meta.xml'),
     CustomPermission: countFiles('customPermissions', '.customPermission-meta.xml'),
     CspTrustedSite: countFiles('cspTrustedSites', '.cspTrustedSite-meta.xml'),
-    CorsWhitelistOrigin: countFiles('corsWhitelistOrigins', '.corsWhitelistOrigin-meta.xml'),
     CustomMetadata: countFiles('customMetadata', '.md-meta.xml'),
     CustomObject: objects.length,
     CustomField: countFiles('objects', '.field-meta.xml'),
@@ -76,7 +75,8 @@ describe('source-deploy-retrieve conversion', () => {
     expect(converted.get('PermissionSet')).toEqual(['Chat_Bridge_Integration', 'Chat_Bypass_Events', 'Chat_User']);
     expect(converted.get('CustomMetadata')).toEqual(['Chat_Bridge_Setting.Default']);
     expect(converted.get('CspTrustedSite')).toEqual(['Chat_Bridge_HTTPS', 'Chat_Bridge_WSS']);
-    expect(converted.get('CorsWhitelistOrigin')).toEqual(['Chat_Bridge']);
+    // No CORS entry: the bridge calls Salesforce server to server, so nothing here widens CORS.
+    expect(converted.has('CorsWhitelistOrigin')).toBe(false);
   });
 
   it('folds the event fields into the converted Chat_Event__e object', () => {

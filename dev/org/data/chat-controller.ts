@@ -104,6 +104,12 @@ export interface ChatControllerDeps {
   /** The bridge settings now (set once the bridge listens), or `undefined`. */
   bridge: () => BridgeSettings | undefined;
   logger: Logger;
+  /**
+   * Cap of getActiveUsers, default {@link MAX_ACTIVE_USERS}. Only the shared scenarios lower it
+   * (chatScenarios `given.limits.maxActiveUsers`), as ChatScenarios_Tests lowers the Apex's
+   * `activeUsersLimit`, so that neither needs 501 users to show the cap.
+   */
+  maxActiveUsers?: number;
 }
 
 /**
@@ -131,6 +137,7 @@ const byName = (a: SampleUser, b: SampleUser) => a.Name.localeCompare(b.Name, 'e
  */
 export function createChatController(deps: ChatControllerDeps): Readonly<Record<string, ApexMethod>> {
   const { records, dml } = deps;
+  const maxActiveUsers = deps.maxActiveUsers ?? MAX_ACTIVE_USERS;
   const log = deps.logger.child({ module: 'chat-controller' });
 
   const view = (message: ChatMessageRecord): MessageView => {
@@ -193,7 +200,7 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
           .users()
           .filter((u) => u.Chat_Active__c && u.IsActive)
           .sort(byName)
-          .slice(0, MAX_ACTIVE_USERS)
+          .slice(0, maxActiveUsers)
           .map((u): ParticipantView => ({ id: u.Id, name: u.Name, photoUrl: u.SmallPhotoUrl }));
       },
     },

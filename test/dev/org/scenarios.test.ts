@@ -22,6 +22,8 @@
  *    minutesAgo? (CreatedDate; default now), deleted? (in the recycle bin), count? } — created by the
  *    user given.messagesCreatedBy (default: the runner's own user), in list order, no trigger runs.
  *  - given.bridge: { url, tokenLifetimeSeconds? } — the Chat_Bridge_Setting__mdt the controller reads.
+ *  - given.limits: { maxActiveUsers? } — lowers a ChatController cap for this scenario (Apex:
+ *    `activeUsersLimit`), so that showing the cap needs a handful of users, not 501, in an org.
  *  - runAs: key of the user who acts (default: the runner's own user, an administrator in an org).
  *  - when: one of insertMessages [{ key, content?, author?, count? }], updateMessages [{ key,
  *    content?, count? }], deleteMessages [key], undeleteMessages [key], insertUsers [user as in
@@ -46,6 +48,10 @@ import type { ChatEventValues } from '../../../dev/org/data/chat-event.js';
 import {
   AuraHandledError,
   createChatController,
+  DEFAULT_MESSAGE_LIMIT,
+  MAX_ACTIVE_USERS,
+  MAX_CONTENT_LENGTH,
+  MAX_MESSAGE_LIMIT,
   type ApexArgs,
   type BridgeConnection,
   type BridgeSettings,
@@ -58,7 +64,7 @@ import { createEventBus } from '../../../dev/org/data/event-bus.js';
 import { KEY_PREFIX, newRecordId } from '../../../dev/org/data/ids.js';
 import { auditTimestamp, OrgRecords, type SampleUser } from '../../../dev/org/data/records.js';
 import { CONTENT_MAX_LENGTH } from '../../../dev/org/data/sobjects.js';
-import { apexMembers, apexStringLiterals, metaPath, parseApexFile, read, readXml } from '../../force-app/support/force-app.js';
+import { apexIntegerConstants, apexMembers, apexStringLiterals, metaPath, parseApexFile, read, readXml } from '../../force-app/support/force-app.js';
 
 type Content = string | null | { repeat: string; times: number };
 
@@ -97,7 +103,13 @@ type Returns =
 interface Scenario {
   name: string;
   does: string;
-  given: { users?: UserSpec[]; messages?: MessageSpec[]; messagesCreatedBy?: string; bridge?: { url: string | null; tokenLifetimeSeconds?: number } };
+  given: {
+    users?: UserSpec[];
+    messages?: MessageSpec[];
+    messagesCreatedBy?: string;
+    bridge?: { url: string | null; tokenLifetimeSeconds?: number };
+    limits?: { maxActiveUsers?: number };
+  };
   runAs?: string;
   when: {
     insertMessages?: MessageSpec[];
@@ -181,7 +193,14 @@ function scenarioOrg(scenario: Scenario) {
   const { bridge } = scenario.given;
   const settings: BridgeSettings | undefined =
     bridge?.url == null ? undefined : { url: bridge.url, tokenSecret: TOKEN_SECRET, audience: DEFAULT_TOKEN_AUDIENCE, tokenLifetimeSeconds: bridge.tokenLifetimeSeconds };
-  const controller = createChatController({ records, dml, orgId: newRecordId(KEY_PREFIX.organization), bridge: () => settings, logger });
+  const controller = createChatController({
+    records,
+    dml,
+    orgId: newRecordId(KEY_PREFIX.organization),
+    bridge: () => settings,
+    logger,
+    maxActiveUsers: scenario.given.limits?.maxActiveUsers,
+  });
 
   // The runner's own user (in an org, the user running the tests): not one of the scenario's records.
   const runner = userRow({ key: 'scenario.runner', firstName: 'Scenario', lastName: 'Runner' });
@@ -343,6 +362,16 @@ describe('what the scenarios stand on', () => {
     expect(new Set(names).size, 'unique names').toBe(names.length);
     expect(names.filter((name) => !literals.has(name)), 'scenarios ChatScenarios_Tests.cls does not run').toEqual([]);
     expect(testMethods).toHaveLength(names.length);
+  });
+
+  it("the controller's caps are the Apex's own (a scenario may lower one, so the numbers are compared here)", () => {
+    const apex = apexIntegerConstants(parseApexFile(metaPath('classes', 'ChatController.cls')));
+    expect({ DEFAULT_MESSAGE_LIMIT, MAX_MESSAGE_LIMIT, MAX_CONTENT_LENGTH, MAX_ACTIVE_USERS }).toEqual({
+      DEFAULT_MESSAGE_LIMIT: apex.get('DEFAULT_MESSAGE_LIMIT'),
+      MAX_MESSAGE_LIMIT: apex.get('MAX_MESSAGE_LIMIT'),
+      MAX_CONTENT_LENGTH: apex.get('MAX_CONTENT_LENGTH'),
+      MAX_ACTIVE_USERS: apex.get('MAX_ACTIVE_USERS'),
+    });
   });
 
   it('the dev org stores Content__c with the length force-app gives it', () => {

@@ -298,6 +298,24 @@ export function apexStringConstants(parse: ApexParse): Map<string, string> {
 }
 
 /**
+ * `static final Integer NAME = 123;` constants of a parsed class (nested classes included).
+ * @returns constant name → value.
+ */
+export function apexIntegerConstants(parse: ApexParse): Map<string, number> {
+  const constants = new Map<string, number>();
+  for (const member of apexMembers(parse)) {
+    if (member.kind !== 'field' || !member.modifiers.includes('static') || !member.modifiers.includes('final')) {
+      continue;
+    }
+    const match = new RegExp(`\\bInteger\\s+${member.name}\\s*=\\s*(\\d+)\\s*;`).exec(parse.source);
+    if (match) {
+      constants.set(member.name, Number(match[1]));
+    }
+  }
+  return constants;
+}
+
+/**
  * Tokens of Apex source (comments are skipped by the lexer), for name checks that must not be
  * fooled by comments.
  */
