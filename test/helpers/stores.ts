@@ -7,7 +7,7 @@
  * PostgreSQL refuses to run as root: as root (CI, this machine) the server runs as the `postgres`
  * user through `runuser`, in a directory that user may write.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { EventStore } from '../../bridge/store/event-store.js';
 import { openMemoryStore } from '../../bridge/store/open-store.js';
-import { waitFor } from './wait-for.js';
 
 let shared: Promise<EventStore> | undefined;
 
@@ -26,7 +25,7 @@ export const sharedMemoryStore = (): Promise<EventStore> => (shared ??= openMemo
 export interface PostgresServer {
   /** `postgres://bridge@127.0.0.1:<port>/postgres`. */
   url: string;
-  /** Fast shutdown (connections are cut, as in a crash of the server or a failover); resolves once it has exited. */
+  /** Fast shutdown (sessions are cut, as in a crash of the server or a failover); resolves once it is down. */
   stop(): Promise<void>;
   /** Starts it again on the same port and data; resolves once it accepts connections. */
   start(): Promise<void>;
@@ -44,6 +43,15 @@ function postgresBin(): string {
 
 const asPostgres = (command: string, args: string[]): [string, string[]] =>
   process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+
+async function pgCtl(bin: string, args: string[]): Promise<void> {
+  const child = spawn(...asPostgres(join(bin, 'pg_ctl'), args));
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`pg_ctl ${args.at(-1)} failed (${code}): ${output}`);
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -67,29 +75,19 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
   const url = `postgres://bridge@127.0.0.1:${port}/postgres`;
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  let log = '';
-
-  const start = async () => {
-    child = spawn(...asPostgres(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'fsync=off']));
-    child.stderr?.on('data', (d) => (log += d));
-    exited = new Promise((resolve) => child!.once('exit', () => resolve()));
-    await waitFor(() => spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q']).status === 0, `postgres on ${port}\n${log}`, { timeoutMs: 30_000, intervalMs: 100 });
-  };
-  const stop = async () => {
-    // SIGINT is PostgreSQL's fast shutdown: sessions are terminated at once.
-    child?.kill('SIGINT');
-    await exited;
-    child = undefined;
-  };
+  const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off`;
+  // pg_ctl waits (-w) until the server accepts connections, or has shut down. Run asynchronously:
+  // the bridge under test lives in this process and must keep running meanwhile.
+  const start = () => pgCtl(bin, ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  // -m fast: sessions are terminated at once, as in a crash of the server or a failover.
+  const stop = () => pgCtl(bin, ['-D', data, '-m', 'fast', '-w', 'stop']);
   await start();
   return {
     url,
     start,
     stop,
     async close() {
-      await stop();
+      await stop().catch(() => undefined); // already stopped
       rmSync(dir, { recursive: true, force: true });
     },
   };
