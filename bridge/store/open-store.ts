@@ -4,6 +4,8 @@
  * or a directory the file system never creates (Node's recursive `mkdir` loops forever under
  * /proc), ends start-up with a message naming the variable instead of a silent wait.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type DatabaseChoice } from '../config.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
@@ -15,6 +17,9 @@ import { openPostgresDatabase } from './postgres-database.js';
 
 /** Longest opening and migrating may take, ms: a first PGlite open (initdb) takes ~2–9 s here. */
 export const OPEN_DEADLINE_MS = 30_000;
+
+/** Longest the file system may take to create the embedded directory's parent, ms. */
+export const DIRECTORY_DEADLINE_MS = 5_000;
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -43,6 +48,7 @@ export async function openStore(choice: DatabaseChoice, logger: Logger, options:
     return db;
   };
   async function openEmbedded(dir: string): Promise<Database> {
+    await withDeadline(mkdir(dirname(resolve(dir)), { recursive: true }), DIRECTORY_DEADLINE_MS, `${variable}: ${dir}`);
     try {
       return await openPgliteDatabase(dir);
     } catch (err) {

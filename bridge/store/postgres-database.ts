@@ -27,12 +27,15 @@ const types = {
 
 /**
  * Opens a pool on `url`. Connects lazily: the first query (the migrations, at start) proves the URL.
- * @param url - `postgres://user:password@host:port/database` (`?sslmode=…` as pg reads it; Heroku
- *   Postgres needs TLS without a verifiable chain, which `sslmode=no-verify` gives).
+ * @param url - `postgres://user:password@host:port/database`. Without `?sslmode=…` in it, a remote
+ *   host is reached over TLS without verifying the certificate chain, which is what Heroku Postgres
+ *   needs (its `DATABASE_URL` names no sslmode and its chain does not verify); loopback hosts
+ *   without TLS. `?sslmode=verify-full` (or `disable`) in the URL overrides this.
  */
 export function openPostgresDatabase(url: string, logger: Logger, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
+    ssl: defaultTls(url),
     types,
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
@@ -66,4 +69,12 @@ export function openPostgresDatabase(url: string, logger: Logger, options: Postg
     },
     close: () => pool.end(),
   };
+}
+
+/** TLS for a URL that does not choose: none on loopback, unverified elsewhere (see {@link openPostgresDatabase}). */
+function defaultTls(url: string): pg.PoolConfig['ssl'] {
+  const parsed = new URL(url);
+  if (parsed.searchParams.has('sslmode')) return undefined; // the URL decides (pg reads it)
+  const local = ['localhost', '127.0.0.1', '[::1]', ''].includes(parsed.hostname);
+  return local ? false : { rejectUnauthorized: false };
 }
