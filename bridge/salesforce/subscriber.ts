@@ -302,7 +302,8 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     if (forwardedSeq === undefined) {
       forwardedSeq = (await store.logPosition()).latestSeq;
     } else {
-      for (let page = await store.eventsAfter(forwardedSeq); page.length > 0; page = await store.eventsAfter(forwardedSeq)) {
+      const unforwarded = () => store.eventsAfter(forwardedSeq!, { stream: key });
+      for (let page = await unforwarded(); page.length > 0; page = await unforwarded()) {
         logger.info({ events: page.length, afterSeq: forwardedSeq }, 'store: forwarding events committed before the store went away');
         for (const logged of page) forward(logged);
       }

@@ -97,9 +97,10 @@ export interface EventStore {
   logIncident(incident: Incident): Promise<void>;
   /**
    * Logged events with `seq > afterSeq`, in `seq` order.
-   * @param limit - most rows returned (page with the last `seq` of a page); default 1,000.
+   * @param options.limit - most rows returned (page with the last `seq` of a page); default 1,000.
+   * @param options.stream - only the events of this org and channel; default all.
    */
-  eventsAfter(afterSeq: number, limit?: number): Promise<LoggedEvent[]>;
+  eventsAfter(afterSeq: number, options?: { limit?: number; stream?: StreamKey }): Promise<LoggedEvent[]>;
   logPosition(): Promise<LogPosition>;
   /**
    * Deletes at most `batch` of the oldest events, rejected messages and incidents older than
@@ -223,12 +224,14 @@ export function createEventStore(db: Database): EventStore {
         await q.query('INSERT INTO upstream_incident (kind, cause, detail) VALUES ($1, $2, $3)', [incident.kind, incident.cause, incident.detail ?? null]);
       }),
 
-    eventsAfter: (afterSeq, limit = 1_000) =>
+    eventsAfter: (afterSeq, { limit = 1_000, stream } = {}) =>
       tracked(async (q) => {
         const rows = await q.query<EventRow>(
           `SELECT seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date
-             FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
-          [afterSeq, limit],
+             FROM event_log
+            WHERE seq > $1 AND ($3::text IS NULL OR (org_id = $3 AND channel = $4))
+            ORDER BY seq LIMIT $2`,
+          [afterSeq, limit, stream?.orgId ?? null, stream?.channel ?? null],
         );
         return rows.map(toLoggedEvent);
       }),

@@ -24,8 +24,6 @@ export interface RetentionOptions {
 
 /** A running pruner. */
 export interface Retention {
-  /** Runs one prune now (all batches); resolves with the rows deleted. Never rejects. */
-  pruneNow(): Promise<number>;
   /** Stops the timer and waits for a prune in progress. */
   stop(): Promise<void>;
 }
@@ -54,9 +52,8 @@ export function startRetention(store: EventStore, options: RetentionOptions): Re
     return total;
   }
 
-  const pruneNow = () => (running ??= prune().finally(() => (running = undefined)));
   const tick = () => {
-    if (store.state() === 'up') void pruneNow();
+    if (store.state() === 'up') running ??= prune().finally(() => (running = undefined));
   };
   const first = setTimeout(tick, options.firstAfterMs ?? 30_000);
   const every = setInterval(tick, options.intervalMs ?? 10 * 60_000);
@@ -64,7 +61,6 @@ export function startRetention(store: EventStore, options: RetentionOptions): Re
   every.unref();
 
   return {
-    pruneNow,
     async stop() {
       stopped = true;
       clearTimeout(first);

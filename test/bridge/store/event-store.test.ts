@@ -88,8 +88,10 @@ describe.each(backends)('event store on %s', (_name, open) => {
     for (const e of events) seqs.push((await store.logEvent(key, e, new Date()))!);
     const after = await store.eventsAfter(seqs[0]! - 1);
     expect(after.slice(-3)).toEqual(events.map((event, i) => ({ seq: seqs[i], event })));
-    expect(await store.eventsAfter(seqs[0]!, 1)).toEqual([{ seq: seqs[1], event: events[1] }]);
+    expect(await store.eventsAfter(seqs[0]!, { limit: 1 })).toEqual([{ seq: seqs[1], event: events[1] }]);
     expect(await store.eventsAfter(seqs[2]!)).toEqual([]);
+    expect(await store.eventsAfter(0, { stream: key })).toEqual(events.map((event, i) => ({ seq: seqs[i], event })));
+    expect(await store.eventsAfter(0, { stream: newKey() }), 'another org’s events only').toEqual([]);
   });
 
   it('logs rejected messages with their reason; one with an identity advances the position, a redelivery is not logged twice', async () => {
@@ -138,7 +140,7 @@ describe.each(backends)('event store on %s', (_name, open) => {
     expect(after.prunedThroughSeq).toBeGreaterThanOrEqual(oldSeqs[2]!);
     expect(after.prunedThroughSeq).toBeLessThan(keptSeq);
     expect(after.latestSeq).toBeGreaterThanOrEqual(keptSeq);
-    const left = (await store.eventsAfter(0, 10_000)).map((e) => e.seq);
+    const left = (await store.eventsAfter(0, { limit: 10_000 })).map((e) => e.seq);
     expect(left).toContain(keptSeq);
     expect(left.filter((s) => oldSeqs.includes(s))).toEqual([]);
   });

@@ -58,7 +58,7 @@ describe('old replay.json', () => {
     // The missed event was replayed and logged; it is the store's position now.
     const token = await signBridgeToken({ userId: '005000000000001AAA', name: 'Upgrader', orgId: devOrg.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE });
     await waitFor(async () => (await store.replayPosition({ orgId: bridge!.subscriber.session()!.orgId, channel: CHANNEL })) === missed.replayId, 'position of the missed event');
-    const logged = await store.eventsAfter(0, 100_000);
+    const logged = await store.eventsAfter(0, { limit: 100_000 });
     expect(logged.filter((l) => l.event.eventUuid === missed.eventUuid)).toHaveLength(1);
     const socket = io(`http://127.0.0.1:${port}`, { auth: { token }, forceNew: true, reconnection: false, transports: ['websocket'] });
     const live: ChatEvent[] = [];
