@@ -1,6 +1,6 @@
 /**
- * Wires one bridge: the Salesforce subscriber feeds the socket gateway, the replay store remembers
- * progress, HTTP serves probes and metrics. Takes its parts as arguments and keeps no globals, so
+ * Wires one bridge: the Salesforce subscriber logs each event in the store, then feeds it to the
+ * socket gateway; the store's retention runs in the background; HTTP serves probes and metrics. Takes its parts as arguments and keeps no globals, so
  * tests start several bridges in one process; only server.ts picks real implementations and listens.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -16,7 +16,6 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events/contract.js';
-import { toChatEvent } from './events/mapping.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { createOriginMatcher } from './gateway/origins.js';
 import { gatewayServerOptions } from './gateway/server-options.js';
@@ -24,7 +23,9 @@ import { createTokenVerifier } from './gateway/token.js';
 import { createMetrics, type BridgeMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
-import type { ReplayStore } from './store/replay-store.js';
+import type { EventStore } from './store/event-store.js';
+import type { LegacyReplayPosition } from './store/legacy-replay-file.js';
+import { startRetention, type RetentionOptions } from './store/retention.js';
 import { createSubscriber, type Subscriber, type SubscriberOptions } from './salesforce/subscriber.js';
 
 /** How long a handshake waits for the bridge's first Salesforce login before it is refused, ms. */
@@ -35,14 +36,21 @@ export interface BridgeDeps {
   logger: Logger;
   /** Logs in to Salesforce (or the dev org); called again when the session expires. */
   login: () => Promise<SalesforceSession>;
-  /** Where the last processed replay id is kept; opened by the caller, flushed by {@link Bridge.close}. */
-  replayStore: ReplayStore;
+  /**
+   * The event log and replay position; opened (and migrated) by the caller, closed by the caller
+   * after {@link Bridge.close} (a bridge restarted in the same process may reuse it).
+   */
+  store: EventStore;
+  /** A replay position from an old `replay.json`, imported at the first login (server.ts reads it). */
+  legacyReplay?: LegacyReplayPosition;
   /** Default: a fresh registry ({@link createMetrics}); pass one to share it. */
   metrics?: BridgeMetrics;
   /** Tuning for tests: back-off bounds, watchdog margin, login deadline. */
   subscriber?: Pick<SubscriberOptions, 'backoff' | 'watchdogMarginMs' | 'loginDeadlineMs'>;
   /** Extra routes (the dev org's local preview page) mounted after the probes. */
   routes?: (app: Express) => void;
+  /** Tuning for tests: how often and when the log is pruned (the retention itself is configuration). */
+  retention?: Pick<RetentionOptions, 'intervalMs' | 'firstAfterMs' | 'batch'>;
 }
 
 /** A wired, not yet listening bridge. */
@@ -54,7 +62,7 @@ export interface Bridge {
   readonly metrics: BridgeMetrics;
   /** Starts the subscription and listens on `port` (0 = any); resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, disconnects from CometD, flushes the replay store, closes sockets. */
+  /** Stops accepting, disconnects from CometD, lets the last commit finish, closes sockets (not the store). */
   close(): Promise<void>;
 }
 
@@ -63,13 +71,14 @@ export interface Bridge {
  * @throws Error when the token configuration is unusable (e.g. a PEM that is not a key).
  */
 export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
-  const { logger, replayStore } = deps;
+  const { logger, store } = deps;
   const metrics = deps.metrics ?? createMetrics();
 
   const httpApp = createHttpApp({
     metrics,
     readiness: () => ({
       upstream: subscriber.state(),
+      store: store.state(),
       lastReplayId: subscriber.lastReplayId() ?? null,
       sockets: gateway.socketCount(),
     }),
@@ -87,17 +96,14 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     ...deps.subscriber,
     channel: config.channel,
     login: deps.login,
-    replayStore,
+    store,
+    legacyReplay: deps.legacyReplay,
     logger: logger.child({ part: 'upstream' }),
     metrics,
-    onEvent(data, identity) {
-      const mapped = toChatEvent(data, identity);
-      if (!mapped.ok) {
-        metrics.eventsRejected.inc({ reason: mapped.reason });
-        logger.warn({ reason: mapped.reason, detail: mapped.detail }, 'event: not forwarded');
-        return;
-      }
-      gateway.broadcast(mapped.event);
+    onEvent({ event }) {
+      // The socket contract is unchanged for now: sockets get the event without its seq.
+      gateway.broadcast(event);
+      return gateway.socketCount();
     },
     onResync: (reason) => gateway.resync(reason),
     onStateChange: (state) => gateway.setUpstreamState(state),
@@ -120,6 +126,8 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     logger: logger.child({ part: 'gateway' }),
   });
 
+  let retention: ReturnType<typeof startRetention> | undefined;
+
   return {
     httpServer,
     io,
@@ -134,13 +142,15 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
           resolve();
         });
       });
-      // Only once the port is ours: a bridge that cannot listen never subscribes.
+      // Only once the port is ours: a bridge that cannot listen never subscribes nor prunes.
       subscriber.start();
+      retention ??= startRetention(store, { ...deps.retention, retentionHours: config.eventLogRetentionHours, logger: logger.child({ part: 'store' }) });
       return (httpServer.address() as AddressInfo).port;
     },
     async close() {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await subscriber.stop();
+      await retention?.stop();
       await gateway.close();
       await io.close();
       httpServer.closeAllConnections();

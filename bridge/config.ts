@@ -46,14 +46,37 @@ export interface BridgeConfig {
   token: { secret?: string; publicKeyPem?: string; audience: string };
   /** `ALLOWED_ORIGINS`: origins allowed to open sockets (`*` inside the host allowed). */
   allowedOrigins: string[];
-  /** `REPLAY_STORE`: file holding the last processed replay id. */
-  replayStorePath: string;
+  /** Where the bridge's store lives (`DATABASE_URL`, `EMBEDDED_DATABASE_DIR`). */
+  database: DatabaseChoice;
+  /** `EVENT_LOG_RETENTION_HOURS`, default 72 (Salesforce's own retention of platform events), hours. */
+  eventLogRetentionHours: number;
+  /**
+   * `REPLAY_STORE` (default `.data/replay.json`): the replay position file of bridges before the
+   * store, read once at start and imported (see bridge/store/legacy-replay-file.ts).
+   */
+  legacyReplayFile: string;
 }
+
+/** Where the store lives. */
+export type DatabaseChoice =
+  /** `DATABASE_URL`: a PostgreSQL server. */
+  | { kind: 'postgres'; url: string }
+  /**
+   * Embedded PostgreSQL (PGlite) in `dir`: `EMBEDDED_DATABASE_DIR`, or `.data/pglite` when unset
+   * (`explicit: false`; refused in production, where `.data/` may not outlive the process).
+   */
+  | { kind: 'embedded'; dir: string; explicit: boolean };
+
+/** The embedded database's directory when `EMBEDDED_DATABASE_DIR` is unset. */
+export const DEFAULT_EMBEDDED_DATABASE_DIR = '.data/pglite';
 
 /** Thrown when the environment is invalid; `message` names every offending variable. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'ConfigError';
   }
 }
@@ -129,7 +152,19 @@ const envSchema = z.object({
       }
       return origins;
     }),
-  REPLAY_STORE: z.string().trim().min(1).default('.data/replay.json'),
+  DATABASE_URL: optionalText.refine(
+    (s) => s === undefined || /^postgres(ql)?:\/\/\S+$/.test(s),
+    'DATABASE_URL must be a postgres:// or postgresql:// URL',
+  ),
+  EMBEDDED_DATABASE_DIR: optionalText,
+  EVENT_LOG_RETENTION_HOURS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'EVENT_LOG_RETENTION_HOURS must be a positive number of hours' })
+      .positive('EVENT_LOG_RETENTION_HOURS must be a positive number of hours')
+      .default(72),
+  ),
+  REPLAY_STORE: optionalText.transform((s) => s ?? '.data/replay.json'),
 });
 
 /** The variables that choose and carry the Salesforce login, trimmed, empty meaning unset. */
@@ -177,6 +212,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
   if ((salesforce || production) && !env.CHAT_TOKEN_SECRET?.trim() && !env.CHAT_TOKEN_PUBLIC_KEY?.trim()) {
     problems.push('CHAT_TOKEN_SECRET or CHAT_TOKEN_PUBLIC_KEY: one is required to verify browser tokens');
   }
+  const databaseUrl = env.DATABASE_URL?.trim();
+  const embeddedDir = env.EMBEDDED_DATABASE_DIR?.trim();
+  if (production && !databaseUrl && !embeddedDir) {
+    problems.push(
+      'DATABASE_URL or EMBEDDED_DATABASE_DIR: NODE_ENV=production needs a store that outlives the process: ' +
+        'set DATABASE_URL (Heroku Postgres sets it) or EMBEDDED_DATABASE_DIR to a directory on persistent disk',
+    );
+  }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -194,7 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       audience: e.CHAT_TOKEN_AUDIENCE,
     },
     allowedOrigins: e.ALLOWED_ORIGINS,
-    replayStorePath: e.REPLAY_STORE,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'embedded', dir: e.EMBEDDED_DATABASE_DIR ?? DEFAULT_EMBEDDED_DATABASE_DIR, explicit: e.EMBEDDED_DATABASE_DIR !== undefined },
+    eventLogRetentionHours: e.EVENT_LOG_RETENTION_HOURS,
+    legacyReplayFile: e.REPLAY_STORE,
   };
 }
 

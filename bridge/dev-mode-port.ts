@@ -7,17 +7,11 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from './config.js';
-import type { ReplayStore } from './store/replay-store.js';
 
 /** A running dev org and the bridge configuration that logs in to it. */
 export interface RunningDevMode {
   /** The input configuration with a login to the dev org and a browser token secret. */
   readonly config: BridgeConfig;
-  /**
-   * The replay position of this run: the dev org is new at every start, so a position kept from an
-   * earlier run (or `REPLAY_STORE`, which may hold a real org's) would mean nothing to it.
-   */
-  readonly replayStore: ReplayStore;
   /** Extra routes (the local preview) for `createBridge(config, { routes })`. */
   readonly routes: (app: Express) => void;
   /** Once the bridge listens at `bridgeUrl`: tells the dev org and the CLI tools where it is. */

@@ -1,5 +1,5 @@
 /**
- * The process: configuration → (dev org) → replay store → bridge → listen; SIGTERM/SIGINT drain
+ * The process: configuration → (dev org) → store → bridge → listen; SIGTERM/SIGINT drain
  * within 10 s. The only module that reads process.env (through loadConfig), picks real
  * implementations and exits. Every start-up step is bounded: a step that cannot finish ends the
  * process with a message naming what hung, never a silent wait.
@@ -14,7 +14,8 @@ import { ConfigError, loadConfig, type BridgeConfig } from './config.js';
 import { DeadlineError, withDeadline } from './deadline.js';
 import type { DevModeModule, RunningDevMode } from './dev-mode-port.js';
 import { login } from './salesforce/login.js';
-import { openFileReplayStore } from './store/file-replay-store.js';
+import { readLegacyReplayFile } from './store/legacy-replay-file.js';
+import { openStore } from './store/open-store.js';
 
 /** Dev mode, relative to this file; only a source checkout has it (`npm start` runs bridge/server.ts). */
 const DEV_MODE_MODULE = '../dev/dev-mode.js';
@@ -34,13 +35,19 @@ async function main(): Promise<void> {
     devMode = await (await loadDevMode()).startDevMode(config, logger);
     config = devMode.config;
   }
-  // Before any login: a store that cannot be used fails start-up before anything else runs.
-  const replayStore = devMode?.replayStore ?? (await openFileReplayStore(config.replayStorePath, config.channel, logger));
+  // Before any login: a store that cannot be used fails start-up before anything else runs. Dev
+  // mode runs on the same store; its dev org is a new org at every start, so it resumes from -1 by
+  // itself, and a second dev-mode bridge keeps its store in memory rather than refusing.
+  const defaultEmbedded = config.database.kind === 'embedded' && !config.database.explicit;
+  const store = await openStore(config.database, logger, { memoryWhenInUse: devMode !== undefined && defaultEmbedded });
+  // An old replay.json names a real org's position: never imported into a dev org.
+  const legacyReplay = devMode ? undefined : await readLegacyReplayFile(config.legacyReplayFile, config.channel, logger);
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
   const bridge = createBridge(config, {
     logger,
     login: () => login(target),
-    replayStore,
+    store,
+    legacyReplay,
     routes: devMode?.routes,
   });
   const port = await bridge.listen(config.port).catch((err: NodeJS.ErrnoException) => {
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     deadline.unref();
     void (async () => {
       await bridge.close();
+      await store.close();
       await devMode?.close();
       logger.info('bridge: stopped');
       process.exit(0);

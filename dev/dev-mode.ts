@@ -5,11 +5,10 @@
  * {@link DEV_SESSIONS_DIR} so the command-line tools (publish-event, watch) in another terminal can
  * reach the same org and mint browser tokens.
  *
- * The dev org is new at every start, and its replay ids name events of that org only: a replay
- * position kept from an earlier run, or shared with another dev-mode bridge, would resubscribe the
- * bridge from an id that means nothing (and on a reconnect skip this org's events up to it). So dev
- * mode keeps the replay position in memory, for its own run (a bridge restarted in the same process
- * resumes from it); `REPLAY_STORE` (which may hold a real org's position) is neither read nor written.
+ * The dev org is new at every start, with an org id of its own, and the bridge's store keys the
+ * replay position by org id and channel: so dev mode runs on the same store as production (the
+ * embedded database in `.data/pglite`) and each run starts from -1 by itself, never from a position
+ * an earlier dev org or a real org left there.
  *
  * Dev mode also serves the local preview (dev/preview) at `/`: the real websocketChat LWC talking
  * to the dev org for Apex and to this bridge for the socket. The preview is imported dynamically, so
@@ -21,7 +20,6 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../bridge/config.js';
 import type { DevModeModule, RunningDevMode } from '../bridge/dev-mode-port.js';
-import { createMemoryReplayStore } from '../bridge/store/memory-replay-store.js';
 import { DEV_SESSIONS_DIR, devSessionFile, writeDevSession, type DevSession } from './dev-sessions.js';
 import { startDevOrg, type DevOrg, type DevOrgOptions } from './org/index.js';
 import type { Preview } from './preview/index.js';
@@ -56,9 +54,8 @@ export interface DevModeOptions {
 }
 
 /**
- * Starts the embedded dev org and derives the bridge configuration for it: a login to that org, a
- * replay store of this run's own (see the module comment), and a random `CHAT_TOKEN_SECRET` when
- * none is set.
+ * Starts the embedded dev org and derives the bridge configuration for it: a login to that org and
+ * a random `CHAT_TOKEN_SECRET` when none is set.
  */
 export async function startDevMode(config: BridgeConfig, logger: Logger, options: DevModeOptions = {}): Promise<DevMode> {
   const devOrg = await startDevOrg({
@@ -68,7 +65,6 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
   });
   const sessionFile = options.sessionFile ?? devSessionFile(process.pid);
   const tokenSecret = config.token.secret ?? randomBytes(32).toString('base64url');
-  logger.info('dev mode: replay position kept in memory for this run (the dev org is new at every start); REPLAY_STORE not used');
   const { clientId, username, privateKeyPem } = devOrg.credentials;
   const devConfig: BridgeConfig = {
     ...config,
@@ -81,7 +77,6 @@ export async function startDevMode(config: BridgeConfig, logger: Logger, options
   return {
     devOrg,
     config: devConfig,
-    replayStore: createMemoryReplayStore(),
     routes: preview.routes,
     preview,
     async announce(bridgeUrl) {

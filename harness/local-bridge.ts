@@ -11,7 +11,8 @@ import { createBridge, type Bridge, type BridgeDeps } from '../bridge/app.js';
 import { loadConfig, type BridgeConfig } from '../bridge/config.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../bridge/events/contract.js';
 import { login } from '../bridge/salesforce/login.js';
-import type { ReplayStore } from '../bridge/store/replay-store.js';
+import type { EventStore } from '../bridge/store/event-store.js';
+import { openMemoryStore } from '../bridge/store/open-store.js';
 import { startDevMode, type DevMode, type DevModeOptions } from '../dev/dev-mode.js';
 import { signBridgeToken, type TokenSubject } from '../dev/org/data/bridge-token.js';
 import type { DevOrg } from '../dev/org/index.js';
@@ -28,10 +29,11 @@ export interface LocalBridgeOptions {
   /** Default silent. */
   logger?: Logger;
   /**
-   * The replay store of each bridge started, called again by {@link LocalBridge.restartBridge}.
-   * Default: dev mode's in-memory store, handed to every bridge (a store that outlives the bridge).
+   * The store every bridge started here runs on (a restarted bridge finds what the last one
+   * committed, as with a database that outlives the process); the caller closes it. Default: an
+   * in-memory PGlite opened here and closed by {@link LocalBridge.close}.
    */
-  replayStore?: (config: BridgeConfig, logger: Logger) => ReplayStore | Promise<ReplayStore>;
+  store?: EventStore;
   /** Subscriber tuning (back-off, watchdog margin). */
   subscriber?: BridgeDeps['subscriber'];
   /** Mounts the local preview at `/` and announces the bridge to the dev org, as `npm start` does. */
@@ -51,11 +53,13 @@ export interface LocalBridge {
   bridge: Bridge;
   /** `http://127.0.0.1:PORT` of the bridge. */
   url: string;
-  /** After `bridge.close()`: starts a new bridge on the same port with a store from `replayStore` (a restart). */
+  /** The store the bridges run on. */
+  store: EventStore;
+  /** After `bridge.close()`: starts a new bridge on the same port, on the same store (a restart). */
   restartBridge(): Promise<void>;
   /** A browser token for `subject` (org: the dev org's unless given), signed as the dev org signs them. */
   tokenFor(subject: Omit<TokenSubject, 'orgId'> & { orgId?: string }): Promise<string>;
-  /** Closes the bridge (if still open) and the dev org. */
+  /** Closes the bridge (if still open), the store if it opened it, and the dev org. */
   close(): Promise<void>;
 }
 
@@ -68,13 +72,13 @@ export async function startLocalBridge(options: LocalBridgeOptions = {}): Promis
   const devMode = await startDevMode(loadConfig(options.env ?? {}), logger, { devOrg: options.devOrg, sessionFile: false, previewPaths: options.previewPaths });
   const { config, devOrg } = devMode;
   const target = { login: config.salesforce!, loginUrl: config.loginUrl, apiVersion: config.apiVersion };
-  const openStore = options.replayStore ?? (() => devMode.replayStore);
+  const store = options.store ?? (await openMemoryStore(logger));
 
   const start = async (port: number) => {
     const bridge = createBridge(config, {
       logger,
       login: () => login(target),
-      replayStore: await openStore(config, logger),
+      store,
       subscriber: options.subscriber,
       routes: options.preview ? devMode.routes : undefined,
     });
@@ -87,6 +91,7 @@ export async function startLocalBridge(options: LocalBridgeOptions = {}): Promis
     devOrg,
     devMode,
     config,
+    store,
     ...(await start(0)),
     async restartBridge() {
       Object.assign(local, await start(Number(new URL(local.url).port)));
@@ -95,6 +100,7 @@ export async function startLocalBridge(options: LocalBridgeOptions = {}): Promis
       signBridgeToken({ ...subject, orgId: subject.orgId ?? devOrg.orgId }, { secret: config.token.secret!, audience: config.token.audience }),
     async close() {
       await local.bridge.close().catch(() => undefined); // already closed by a restart test
+      if (!options.store) await store.close();
       await devMode.close();
     },
   };

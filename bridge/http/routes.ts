@@ -4,11 +4,14 @@
  */
 import express, { type Express } from 'express';
 import type { UpstreamState } from '../events/contract.js';
+import type { StoreState } from '../store/event-store.js';
 import type { BridgeMetrics } from './metrics.js';
 
 /** What `/readyz` reports. */
 export interface Readiness {
   upstream: UpstreamState;
+  /** `down` while the store's database does not answer (the bridge then takes no events). */
+  store: StoreState;
   /** Last processed replay id, or null before the first event. */
   lastReplayId: number | null;
   /** Sockets connected now. */
@@ -18,7 +21,8 @@ export interface Readiness {
 /**
  * Builds the express app with:
  * - `GET /healthz` → 200 `{ status: 'ok' }` while the process runs;
- * - `GET /readyz` → 200 while the upstream subscription is live (`connected`), else 503; body
+ * - `GET /readyz` → 200 while the upstream subscription is live (`connected`) and the store
+ *   answers (`store: 'up'`), else 503; body
  *   {@link Readiness};
  * - `GET /metrics` → Prometheus text format.
  */
@@ -30,7 +34,7 @@ export function createHttpApp(deps: { readiness: () => Readiness; metrics: Bridg
   });
   app.get('/readyz', (_req, res) => {
     const readiness = deps.readiness();
-    res.status(readiness.upstream === 'connected' ? 200 : 503).json(readiness);
+    res.status(readiness.upstream === 'connected' && readiness.store === 'up' ? 200 : 503).json(readiness);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -10,21 +10,28 @@
  * | `400::The replayId {N} you provided was invalid…` | resubscribe with -2, skip seen EventUuids, `bridge:resync` |
  * | no `/meta/connect` answer within advised timeout + margin | watchdog: new client, resubscribe    |
  * | limits, `503::Server is too busy`, refused TCP    | capped exponential back-off with jitter      |
+ * | the store does not answer (a write fails)         | retire the client, back-off, resume when it answers |
  *
- * Every resubscribe asks for the last *processed* replay id (from the replay store), keyed by exactly
- * the subscribed channel. A failed client is retired before the next is built, and messages from a
- * retired client are ignored, so there is exactly one live subscription per process.
+ * Every message goes through one queue, strictly in order: it is logged in the store (with the
+ * replay position it advances, in one commit) and only then handed to {@link SubscriberOptions.onEvent}.
+ * When a write fails, the client is retired and every message still queued from it is dropped
+ * uncommitted: they wait in Salesforce and come again after the resubscribe, which asks for the
+ * last *committed* replay id, read from the store, keyed by exactly the subscribed channel. An event
+ * committed whose acknowledgement was lost (the database went away mid-commit) is found in the log
+ * when the store is back and forwarded then. A failed client is retired before the next is built,
+ * and messages from a retired client are ignored, so there is exactly one live subscription per
+ * process.
  */
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
-import { eventIdentity, type EventIdentity } from '../events/mapping.js';
+import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
+import type { EventStore, Incident, LoggedEvent, StreamKey } from '../store/event-store.js';
+import type { LegacyReplayPosition } from '../store/legacy-replay-file.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { LoginError, type SalesforceSession } from './login.js';
-import type { ReplayStore } from '../store/replay-store.js';
-import { createSeenEvents } from './seen-events.js';
 
 /** Replay id meaning "only events published after the subscribe". */
 export const REPLAY_NEW = -1;
@@ -43,12 +50,15 @@ export interface SubscriberOptions {
   channel: string;
   /** Logs in (again); called at start and after `401::Authentication invalid`. */
   login: () => Promise<SalesforceSession>;
-  replayStore: ReplayStore;
+  /** The event log and replay position; the caller opens and closes it. */
+  store: EventStore;
+  /** A replay position from an old `replay.json`, imported at the first login if the org has none. */
+  legacyReplay?: LegacyReplayPosition;
   /**
-   * Receives every event not seen before in this process, synchronously; when it returns, the event
-   * counts as processed (its replay id is stored). Exceptions are logged; the event still counts.
+   * Receives every valid event once, in order, after its commit to the log; returns how many sockets
+   * it reached (recorded in the log). Exceptions are logged; the event stays processed.
    */
-  onEvent: (data: unknown, identity: EventIdentity) => void;
+  onEvent: (logged: LoggedEvent) => number;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
   /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
@@ -68,10 +78,10 @@ export interface SubscriberOptions {
 export interface Subscriber {
   /** Logs in and subscribes; failures are retried in the background (never rejects). */
   start(): void;
-  /** Disconnects from CometD and flushes the replay store. */
+  /** Disconnects from CometD and waits for the event being committed, if any. */
   stop(): Promise<void>;
   state(): UpstreamState;
-  /** Last processed replay id (stored), or undefined before the first event. */
+  /** Last committed replay id of the org logged in to, or undefined before the first. */
   lastReplayId(): number | undefined;
   /** The current session, once logged in (org id for token checks). */
   session(): SalesforceSession | undefined;
@@ -109,10 +119,24 @@ const UNKNOWN_CLIENT = /^403::Unknown client/;
  * Creates the subscriber; nothing happens until {@link Subscriber.start}.
  */
 export function createSubscriber(options: SubscriberOptions): Subscriber {
-  const { channel, replayStore, logger, metrics } = options;
+  const { channel, store, logger, metrics } = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const margin = options.watchdogMarginMs ?? 15_000;
-  const seen = createSeenEvents();
+  let legacyReplay = options.legacyReplay;
+  /** Last replay id committed for the org logged in to; read from the store at every connect. */
+  let committed: number | undefined;
+  /** Highest seq handed to onEvent by this process; undefined until the first connect. */
+  let forwardedSeq: number | undefined;
+  /** Since when the store has not answered (ms since the epoch), and its last error. */
+  let storeDown: { since: number; error: string } | undefined;
+  /** Every store step runs here, one after the other, in arrival order. */
+  let queue: Promise<void> = Promise.resolve();
+  /** Runs `job` after every job queued before it; settles as `job` does (the queue itself never rejects). */
+  const enqueue = (job: () => Promise<void>): Promise<void> => {
+    const run = queue.then(job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   let stopped = false;
   let current: Attempt | undefined;
@@ -138,7 +162,12 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     options.onStateChange(next);
   };
 
-  const replayFrom = () => (replayAll ? REPLAY_ALL_RETAINED : (replayStore.current() ?? REPLAY_NEW));
+  const replayFrom = () => (replayAll ? REPLAY_ALL_RETAINED : (committed ?? REPLAY_NEW));
+
+  /** Records an incident in the background; a store that does not answer just misses it (logged). */
+  const incident = (entry: Incident) => {
+    store.logIncident(entry).catch((err) => logger.debug({ err, incident: entry }, 'store: incident not recorded'));
+  };
 
   async function connect(): Promise<void> {
     retryTimer = undefined;
@@ -150,12 +179,28 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
         announceLogin(session);
         logger.info({ instanceUrl: session.instanceUrl, orgId: session.orgId }, 'upstream: logged in');
       } catch (err) {
-        metrics.upstreamLoginFailures.inc({ reason: loginFailureReason(err) });
+        const reason = loginFailureReason(err);
+        metrics.upstreamLoginFailures.inc({ reason });
         logger.error({ err }, 'upstream: login failed');
+        incident({ kind: 'login-failed', cause: reason, detail: describe(err) });
         scheduleRetry({ cause: 'login', reauth: true });
         return;
       }
       if (stopped) return;
+    }
+    const key: StreamKey = { orgId: session.orgId, channel };
+    const resumed = await enqueue(() => resume(key)).then(
+      () => true,
+      (err) => {
+        storeDown ??= { since: Date.now(), error: describe(err) };
+        logger.warn({ err }, 'store: not answering; intake stays paused (the events wait in Salesforce)');
+        return false;
+      },
+    );
+    if (stopped) return;
+    if (!resumed) {
+      scheduleRetry({ cause: 'store' });
+      return;
     }
     const attempt: Attempt = {
       client: undefined as unknown as Client,
@@ -170,7 +215,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     const from = replayFrom();
     logger.info({ channel, replayId: from }, 'upstream: subscribing');
     const subscription = attempt.client.subscribe(channel, (data: unknown) => {
-      if (current === attempt) receive(data);
+      if (current === attempt) receive(attempt, key, data);
     });
     // A refused subscribe is handled by the monitor extension, which sees the error text.
     subscription.then(
@@ -233,35 +278,100 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     setState('connected');
     if (replayAll) {
       replayAll = false;
+      incident({ kind: 'resync', cause: 'replay-id-expired' });
       options.onResync('replay-id-expired');
     }
   }
 
-  function receive(data: unknown) {
+  /**
+   * Before (re)subscribing, on the queue: where to resume from (the committed position; an old
+   * `replay.json` imported if the org has none), and forwarding what was committed but never
+   * forwarded (a commit whose answer was lost when the store went away).
+   */
+  async function resume(key: StreamKey) {
+    let position = await store.replayPosition(key);
+    if (legacyReplay) {
+      if (position === undefined) {
+        position = await store.seedReplayPosition(key, legacyReplay.replayId);
+        logger.info({ path: legacyReplay.path, replayId: position }, 'store: replay position imported from the old replay file');
+      }
+      await legacyReplay.retire();
+      legacyReplay = undefined;
+    }
+    committed = position;
+    if (forwardedSeq === undefined) {
+      forwardedSeq = (await store.logPosition()).latestSeq;
+    } else {
+      const unforwarded = () => store.eventsAfter(forwardedSeq!, { stream: key });
+      for (let page = await unforwarded(); page.length > 0; page = await unforwarded()) {
+        logger.info({ events: page.length, afterSeq: forwardedSeq }, 'store: forwarding events committed before the store went away');
+        for (const logged of page) forward(logged);
+      }
+    }
+    if (storeDown) {
+      logger.info({ downMs: Date.now() - storeDown.since }, 'store: answering again; resuming intake');
+      incident({ kind: 'store-down', cause: 'unreachable', detail: `${storeDown.error} (for ${Date.now() - storeDown.since} ms)` });
+      storeDown = undefined;
+    }
+  }
+
+  /** A message from the live client: queued, then committed and forwarded in arrival order. */
+  function receive(attempt: Attempt, key: StreamKey, data: unknown) {
+    const receivedAt = new Date();
+    void enqueue(async () => {
+      if (current !== attempt) return; // the client was retired: the message comes again after the resubscribe
+      try {
+        await intake(key, data, receivedAt);
+      } catch (err) {
+        storeFailed(attempt, err);
+      }
+    });
+  }
+
+  async function intake(key: StreamKey, data: unknown, receivedAt: Date) {
     const identity = eventIdentity(data);
-    if (!identity) {
-      metrics.eventsRejected.inc({ reason: 'malformed' });
-      logger.warn({ data: preview(data) }, 'upstream: message without replayId/EventUuid dropped');
+    const mapped = toChatEvent(data, identity);
+    if (!mapped.ok) {
+      const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt);
+      if (identity && logged) committed = identity.replayId;
+      metrics.eventsRejected.inc({ reason: logged ? mapped.reason : 'duplicate' });
+      logger.warn({ reason: mapped.reason, detail: mapped.detail, ...identity, data: identity ? undefined : preview(data) }, 'event: not forwarded');
       return;
     }
-    if (seen.has(identity.eventUuid)) {
+    const seq = await store.logEvent(key, mapped.event, receivedAt);
+    if (seq === undefined) {
       metrics.eventsRejected.inc({ reason: 'duplicate' });
-      logger.debug(identity, 'upstream: already processed; skipped');
+      logger.debug({ replayId: mapped.event.replayId, eventUuid: mapped.event.eventUuid }, 'upstream: already processed; skipped');
       return;
     }
+    committed = mapped.event.replayId;
+    forward({ seq, event: mapped.event });
+  }
+
+  /** Hands a committed event to the sockets, then records in the background when and to how many. */
+  function forward(logged: LoggedEvent) {
+    forwardedSeq = logged.seq;
+    let reached = 0;
     try {
-      options.onEvent(data, identity);
+      reached = options.onEvent(logged);
     } catch (err) {
-      logger.error({ err, ...identity }, 'upstream: event handler failed');
+      logger.error({ err, seq: logged.seq, eventUuid: logged.event.eventUuid }, 'upstream: event handler failed');
     }
-    seen.add(identity.eventUuid);
-    replayStore.record(identity.replayId);
+    store.markForwarded(logged.seq, new Date(), reached).catch((err) => logger.debug({ err, seq: logged.seq }, 'store: forwarding not recorded'));
+  }
+
+  function storeFailed(attempt: Attempt, err: unknown) {
+    if (current !== attempt || stopped) return;
+    storeDown ??= { since: Date.now(), error: describe(err) };
+    logger.error({ err }, 'store: write failed; pausing intake (the events wait in Salesforce)');
+    fail(attempt, { cause: 'store' }, describe(err));
   }
 
   function fail(attempt: Attempt, recovery: Recovery, error?: string) {
     if (current !== attempt || stopped) return;
     logger.warn({ cause: recovery.cause, error }, 'upstream: subscription lost; rebuilding the client');
     metrics.upstreamReconnects.inc({ cause: recovery.cause });
+    if (!storeDown) incident({ kind: 'subscription-lost', cause: recovery.cause, detail: error });
     current = undefined;
     retire(attempt.client);
     scheduleRetry(recovery);
@@ -300,10 +410,10 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       clearTimeout(retryTimer);
       if (current) retire(current.client);
       current = undefined;
-      await replayStore.flush();
+      await queue; // the store is the caller's to close: let the last commit finish first
     },
     state: () => state,
-    lastReplayId: () => replayStore.current(),
+    lastReplayId: () => committed,
     session: () => session,
     loggedIn: () => firstLogin,
   };
@@ -335,6 +445,11 @@ function retire(client: Client) {
 function loginFailureReason(err: unknown): string {
   if (err instanceof LoginError) return err.reason;
   return err instanceof DeadlineError ? 'timeout' : 'other';
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return [e?.code, e?.message].filter(Boolean).join(' ') || String(err);
 }
 
 function preview(data: unknown): string {

@@ -26,7 +26,9 @@ describe('loadConfig', () => {
     expect(c.apiVersion).toBe('62.0');
     expect(c.loginUrl).toBe('https://login.salesforce.com');
     expect(c.allowedOrigins).toEqual(['https://*.lightning.force.com']);
-    expect(c.replayStorePath).toBe('.data/replay.json');
+    expect(c.database).toEqual({ kind: 'embedded', dir: '.data/pglite', explicit: false });
+    expect(c.eventLogRetentionHours).toBe(72);
+    expect(c.legacyReplayFile).toBe('.data/replay.json');
     expect(c.token.audience).toBe('sf-chat-bridge');
   });
 
@@ -100,5 +102,18 @@ describe('loadConfig', () => {
       .toEqual(['https://*.lightning.force.com', 'http://localhost:3000']);
     expect(problems({ ALLOWED_ORIGINS: 'https://ok.example.com,not an origin' })).toMatch(/ALLOWED_ORIGINS: origin pattern "not an origin"/);
     expect(problems({ ALLOWED_ORIGINS: 'https://*.com' })).toMatch(/ALLOWED_ORIGINS: .*too broad/);
+  });
+
+  it('picks the store: DATABASE_URL, else the embedded directory; production needs one that outlives the process', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db.example.com:5432/bridge' }).database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db.example.com:5432/bridge' });
+    expect(loadConfig({ EMBEDDED_DATABASE_DIR: '/var/lib/bridge' }).database).toEqual({ kind: 'embedded', dir: '/var/lib/bridge', explicit: true });
+    expect(problems({ DATABASE_URL: 'mysql://x' })).toMatch(/DATABASE_URL: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(problems({ EVENT_LOG_RETENTION_HOURS: '0' })).toMatch(/EVENT_LOG_RETENTION_HOURS: .*positive number of hours/);
+    expect(problems({ EVENT_LOG_RETENTION_HOURS: 'soon' })).toMatch(/EVENT_LOG_RETENTION_HOURS: .*positive number of hours/);
+    expect(loadConfig({ EVENT_LOG_RETENTION_HOURS: '1.5' }).eventLogRetentionHours).toBe(1.5);
+    const production = { NODE_ENV: 'production', SF_INSTANCE_URL: 'https://acme.my.salesforce.com', SF_ACCESS_TOKEN: 't', CHAT_TOKEN_SECRET: SECRET };
+    expect(problems(production)).toMatch(/DATABASE_URL or EMBEDDED_DATABASE_DIR: NODE_ENV=production needs a store that outlives the process/);
+    expect(loadConfig({ ...production, EMBEDDED_DATABASE_DIR: '/mnt/disk/bridge' }).database.kind).toBe('embedded');
+    expect(loadConfig({ ...production, DATABASE_URL: 'postgres://db/bridge' }).database.kind).toBe('postgres');
   });
 });

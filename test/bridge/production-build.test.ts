@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevOrg } from '../../dev/org/index.js';
+import { startPostgresServer } from '../helpers/stores.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -71,7 +72,7 @@ describe('production entry (bridge/server.ts)', () => {
 });
 
 describe('development tree', () => {
-  it('dev/ uses no bridge internals: only the contract, the configuration types, the dev-mode port and a memory replay store', () => {
+  it('dev/ uses no bridge internals: only the contract, the configuration types and the dev-mode port', () => {
     const devFiles = walk(join(ROOT, 'dev')).filter((f) => /\.(ts|js)$/.test(f));
     const reached = devFiles.flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/from\s+['"](\.[^'"]+)['"]/g)]
@@ -80,7 +81,7 @@ describe('development tree', () => {
         .map((target) => `${relative(ROOT, file)} → ${target}`),
     );
     expect(reached.length).toBeGreaterThan(0);
-    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port|store\/memory-replay-store|store\/replay-store)\.js$/.test(r))).toEqual([]);
+    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port)\.js$/.test(r))).toEqual([]);
   });
 
   it('the preview’s serving modules do not load its build toolchain, not even dynamically (only its build process does)', () => {
@@ -114,11 +115,13 @@ describe('production build', () => {
     expect(walk(outDir).map((f) => relative(outDir, f)).filter((f) => !f.startsWith('bridge/'))).toEqual([]);
   }, 60_000);
 
-  it('starts with NODE_ENV=production and credentials, subscribes and serves, with no dev file present', async () => {
+  it('starts with NODE_ENV=production, credentials and DATABASE_URL, migrates, subscribes and serves, with no dev file present', async () => {
     const org = await startDevOrg();
+    const database = await startPostgresServer(); // the migrations run from what tsc emitted
     try {
       const server = start({
         NODE_ENV: 'production',
+        DATABASE_URL: database.url,
         SF_LOGIN_URL: org.url,
         SF_INSTANCE_URL: org.url,
         SF_ACCESS_TOKEN: org.issueAccessToken(),
@@ -128,10 +131,12 @@ describe('production build', () => {
       const port = Number(/"port":(\d+)/.exec(server.output())?.[1]);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404); // no preview page
+      expect(server.output()).toMatch(/"applied":\["0001-event-log"\],"database":"postgres".*store: schema migrated/);
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
     } finally {
       await org.close();
+      await database.close();
     }
   }, 30_000);
 

@@ -33,16 +33,21 @@ describe('server process', () => {
     }
   });
 
-  it('refuses to start when REPLAY_STORE never answers (under /proc), naming it, within 15 s', async () => {
-    const path = '/proc/sf-chat-bridge-test/replay.json'; // Node's recursive mkdir loops forever here
+  it('refuses to start in production without a store that outlives the process, naming both variables', async () => {
+    const server = startProcess(SERVER, { env: { NODE_ENV: 'production', SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused', CHAT_TOKEN_SECRET: 'store-test-secret-0123456789abcdefgh' } });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('DATABASE_URL or EMBEDDED_DATABASE_DIR: NODE_ENV=production needs a store that outlives the process');
+  });
+
+  it('refuses to start when EMBEDDED_DATABASE_DIR never answers (under /proc), naming it, within 15 s', async () => {
+    const path = '/proc/sf-chat-bridge-test/pglite'; // Node's recursive mkdir loops forever here
     const started = Date.now();
-    // With credentials: dev mode keeps its replay position in memory and never opens REPLAY_STORE.
-    const server = startProcess(SERVER, { env: { REPLAY_STORE: path, SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused', CHAT_TOKEN_SECRET: 'replay-store-test-secret-0123456789abcdef' } });
+    const server = startProcess(SERVER, { env: { EMBEDDED_DATABASE_DIR: path, SF_INSTANCE_URL: 'http://127.0.0.1:9', SF_ACCESS_TOKEN: 'unused', CHAT_TOKEN_SECRET: 'store-test-secret-0123456789abcdefgh' } });
     const code = await Promise.race([server.exited, settle(15_000).then(() => 'still running')]);
     if (code === 'still running') server.child.kill('SIGKILL');
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(server.output()).toContain(`sf-chat-bridge: Invalid configuration:\n  - REPLAY_STORE: ${path} did not answer within 5 s\n`);
+    expect(server.output()).toContain(`sf-chat-bridge: Invalid configuration:\n  - EMBEDDED_DATABASE_DIR: ${path} did not answer within 5 s\n`);
     expect(server.output()).not.toMatch(/^\s+at /m);
   }, 30_000);
 

@@ -4,17 +4,15 @@
  * clients with dev-org-signed tokens, recording what each receives. With `{ preview: true }` the
  * local preview is mounted at `/` and the dev org is told where the bridge is.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import type { Bridge } from '../../bridge/app.js';
 import type { BridgeConfig } from '../../bridge/config.js';
-import { openFileReplayStore } from '../../bridge/store/file-replay-store.js';
+import type { EventStore } from '../../bridge/store/event-store.js';
 import type { DevMode } from '../../dev/dev-mode.js';
 import { connectSocket, startLocalBridge, type ChatSocket } from '../../harness/local-bridge.js';
 import type { DevOrg, DevOrgOptions } from '../../dev/org/index.js';
 import type { PreviewPaths } from '../../dev/preview/paths.js';
+import { sharedMemoryStore } from './stores.js';
 
 export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!';
 export const AUDIENCE = 'sf-chat-bridge';
@@ -37,7 +35,9 @@ export interface Stack {
   bridge: Bridge;
   url: string;
   config: BridgeConfig;
-  /** Starts a new bridge (same replay store) after `bridge.close()`: a restart. */
+  /** The store the stack's bridges run on. */
+  store: EventStore;
+  /** Starts a new bridge (same store) after `bridge.close()`: a restart. */
   restartBridge(): Promise<void>;
   /** Connects an authenticated socket and waits for `connect`. */
   connect(user?: { userId?: string; name?: string; orgId?: string }, options?: { origin?: string }): Promise<Watcher>;
@@ -54,25 +54,20 @@ export const newUserId = () => `005${String(++userCounter).padStart(12, '0')}AAA
  * @param env - extra environment for loadConfig (e.g. ALLOWED_ORIGINS).
  * @param devOrgOptions - dev org tuning; defaults use a short advised timeout so faults show fast.
  * @param tuning.previewPaths - the preview's own cache (an empty one forces a cold build).
- * @param tuning.replayStore - `memory` (default: one store every bridge of the stack shares) or
- *   `file` (a file in a fresh temp folder, reopened from disk by {@link Stack.restartBridge}, as a
- *   restarted process does).
+ * @param tuning.store - the store (e.g. on a real PostgreSQL server); default this test file's
+ *   in-memory PGlite ({@link sharedMemoryStore}), shared by its stacks: each stack's dev org is an
+ *   org of its own, so they never see each other's replay position. Never closed by the stack.
  */
 export async function startStack(
   env: NodeJS.ProcessEnv = {},
   devOrgOptions: DevOrgOptions = {},
-  tuning: { watchdogMarginMs?: number; preview?: boolean; previewPaths?: PreviewPaths; replayStore?: 'memory' | 'file' } = {},
+  tuning: { watchdogMarginMs?: number; preview?: boolean; previewPaths?: PreviewPaths; store?: EventStore } = {},
 ): Promise<Stack> {
-  const file = tuning.replayStore === 'file';
   const local = await startLocalBridge({
-    env: {
-      CHAT_TOKEN_SECRET: TOKEN_SECRET,
-      ...(file ? { REPLAY_STORE: join(mkdtempSync(join(tmpdir(), 'bridge-')), 'replay.json') } : {}),
-      ...env,
-    },
+    env: { CHAT_TOKEN_SECRET: TOKEN_SECRET, ...env },
     devOrg: { advisedTimeoutMs: 1_500, clientExpiryMs: 3_000, ...devOrgOptions },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    replayStore: file ? (config, logger) => openFileReplayStore(config.replayStorePath, config.channel, logger) : undefined,
+    store: tuning.store ?? (await sharedMemoryStore()),
     subscriber: { backoff: { initialMs: 50, maxMs: 400 }, watchdogMarginMs: tuning.watchdogMarginMs ?? 800 },
     preview: tuning.preview,
     previewPaths: tuning.previewPaths,
@@ -89,6 +84,7 @@ export async function startStack(
       return local.url;
     },
     config: local.config,
+    store: local.store,
     restartBridge: () => local.restartBridge(),
     async connect(user = {}, options = {}) {
       const token = await local.tokenFor({ userId: user.userId ?? newUserId(), name: user.name ?? 'Test User', orgId: user.orgId });

@@ -41,7 +41,7 @@ describe('delivery', () => {
     const ids = watchers[0].of<ChatEvent>('chat:event').map((e) => e.replayId);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     const ready = await (await fetch(`${stack.url}/readyz`)).json();
-    expect(ready).toEqual({ upstream: 'connected', lastReplayId: ids.at(-1), sockets: 3 });
+    expect(ready).toEqual({ upstream: 'connected', store: 'up', lastReplayId: ids.at(-1), sockets: 3 });
     expect(stack.devOrg.observed.activeSubscriptions(stack.config.channel)).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-// A restarted bridge resubscribes from exactly the replay id it stored, so nothing published while
+// A restarted bridge resubscribes from exactly the replay id its store committed, so nothing published while
 // it was down is lost.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../../bridge/events/contract.js';
@@ -10,7 +10,7 @@ afterEach(() => stack.close());
 
 describe('restart', () => {
   it('subscribes with the stored replay id and delivers what was published while down', async () => {
-    stack = await startStack({}, {}, { replayStore: 'file' });
+    stack = await startStack();
     await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'subscribed');
     expect(stack.devOrg.observed.subscribes.at(-1)).toMatchObject({ replayId: -1, successful: true });
     const w = await stack.connect();

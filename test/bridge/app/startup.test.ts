@@ -8,8 +8,8 @@ import { loadConfig } from '../../../bridge/config.js';
 import { signBridgeToken } from '../../../dev/org/data/bridge-token.js';
 import { startDevOrg, type DevOrg } from '../../../dev/org/index.js';
 import { login } from '../../../bridge/salesforce/login.js';
-import { createMemoryReplayStore } from '../../../bridge/store/memory-replay-store.js';
 import { AUDIENCE, TOKEN_SECRET } from '../../helpers/stack.js';
+import { sharedMemoryStore } from '../../helpers/stores.js';
 
 let devOrg: DevOrg;
 let bridge: Bridge;
@@ -26,7 +26,7 @@ describe('startup', () => {
     bridge = createBridge(config, {
       logger: pino({ level: 'silent' }),
       login: () => new Promise((resolve) => setTimeout(resolve, 800)).then(session), // a slow login
-      replayStore: createMemoryReplayStore(),
+      store: await sharedMemoryStore(),
     });
     const port = await bridge.listen(0, '127.0.0.1');
     const token = await signBridgeToken({ userId: '005000000000001AAA', name: 'Early', orgId: devOrg.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE });

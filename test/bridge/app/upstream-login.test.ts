@@ -7,10 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBridge, type Bridge } from '../../../bridge/app.js';
 import { loadConfig } from '../../../bridge/config.js';
 import { login, type SalesforceSession } from '../../../bridge/salesforce/login.js';
-import { createMemoryReplayStore } from '../../../bridge/store/memory-replay-store.js';
 import { startDevOrg, type DevOrg } from '../../../dev/org/index.js';
 import { TOKEN_SECRET } from '../../helpers/stack.js';
 import { waitFor } from '../../helpers/wait-for.js';
+import { sharedMemoryStore } from '../../helpers/stores.js';
 
 let devOrg: DevOrg | undefined;
 let bridge: Bridge;
@@ -44,7 +44,7 @@ async function startBridge(
   bridge = createBridge(loadConfig({ CHAT_TOKEN_SECRET: TOKEN_SECRET }), {
     logger: options.logger ?? pino({ level: 'silent' }),
     login: loginOnce,
-    replayStore: createMemoryReplayStore(),
+    store: await sharedMemoryStore(),
     subscriber: { backoff: { initialMs: 50, maxMs: 200 }, loginDeadlineMs: options.loginDeadlineMs },
   });
   const url = `http://127.0.0.1:${await bridge.listen(0, '127.0.0.1')}`;

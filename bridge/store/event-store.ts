@@ -1,0 +1,271 @@
+/**
+ * The bridge's memory, in a database (database.ts): the replay position, the event log, rejected
+ * events and upstream incidents. What makes delivery exactly-once across restarts lives here:
+ *
+ * - An event's log row and the replay position it advances are written by ONE statement, so they
+ *   commit together: an event is either logged and counted as processed, or neither. (A data-
+ *   modifying CTE is atomic like any statement, and costs one round trip instead of four.)
+ * - `event_uuid` is unique: an event Salesforce delivers again (a resubscribe, `-2`, an org
+ *   migration repeating replay ids) is a duplicate however long ago the first copy arrived.
+ * - `seq` orders the log; {@link EventStore.eventsAfter} and {@link EventStore.logPosition} are what a
+ *   client's catch-up needs: events after its last `seq`, whether that `seq` is still covered
+ *   (`prunedThroughSeq`), and whether it came from this log at all (`epoch`).
+ *
+ * The store also knows whether its database answers ({@link EventStore.state}): every call that
+ * fails marks it `down`, the next that succeeds marks it `up`; `/readyz` shows it.
+ */
+import type { ChatEvent, ChatEventType } from '../events/contract.js';
+import type { EventIdentity, RejectReason } from '../events/mapping.js';
+import type { Database, Queryable } from './database.js';
+
+/** Whose replay ids these are: replay ids mean something only for one org's one channel. */
+export interface StreamKey {
+  /** Org id as the login returned it (18 characters). */
+  orgId: string;
+  /** e.g. `/event/Chat_Event__e`. */
+  channel: string;
+}
+
+/** A logged event: its place in the log and what sockets receive. */
+export interface LoggedEvent {
+  /** Position in the log: increasing, with gaps. */
+  seq: number;
+  event: ChatEvent;
+}
+
+/** A message that was not forwarded, and why. */
+export interface RejectedMessage {
+  /** Absent when the message carried no `replayId`/`EventUuid` (then it does not move the position). */
+  identity?: EventIdentity;
+  reason: RejectReason;
+  /** What was wrong, e.g. `Record_Id__c: not a Salesforce id`. */
+  detail: string;
+  /** The message's `data`, as received (kept for diagnosis; JSON). */
+  message: unknown;
+}
+
+/** Something that happened upstream, for the incident table. */
+export interface Incident {
+  /** `subscription-lost`, `login-failed`, `resync`, `store-down`. */
+  kind: 'subscription-lost' | 'login-failed' | 'resync' | 'store-down';
+  /** Short cause: the reconnect cause, the login failure reason, the resync reason. */
+  cause: string;
+  /** The server's error text or our own detail (never a token). */
+  detail?: string;
+}
+
+/** What a client's catch-up needs to know about the log as a whole. */
+export interface LogPosition {
+  /** Identity of this log (a uuid made when the schema was created); another database has another. */
+  epoch: string;
+  /** Every `seq` ≤ this may have been pruned; a client whose last `seq` is below it has a gap. 0 = none pruned. */
+  prunedThroughSeq: number;
+  /** Highest `seq` in the log, or `prunedThroughSeq` when the log is empty. */
+  latestSeq: number;
+}
+
+/** `up` while the database answers, `down` since a call failed. */
+export type StoreState = 'up' | 'down';
+
+/** The bridge's store; every method rejects with the database's error when it does not answer. */
+export interface EventStore {
+  /** `postgres` or `pglite`. */
+  readonly kind: Database['kind'];
+  state(): StoreState;
+  /** Last committed replay id of `key`, or undefined when none was ever committed. */
+  replayPosition(key: StreamKey): Promise<number | undefined>;
+  /**
+   * Sets the position of `key` only if it has none (importing an old `replay.json`).
+   * @returns the position now in force (the existing one wins).
+   */
+  seedReplayPosition(key: StreamKey, replayId: number): Promise<number>;
+  /**
+   * Logs an event and advances the replay position of `key` to its replay id, atomically.
+   * @param receivedAt - when the bridge received it.
+   * @returns its `seq`, or undefined when an event with this `eventUuid` is already logged (a
+   *   duplicate: nothing was written, the position did not move).
+   */
+  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date): Promise<number | undefined>;
+  /**
+   * Logs a message that is not forwarded; with an identity, advances the replay position too, in
+   * the same statement (a rejected event is processed: it must not come back after a restart).
+   * @returns false when a message with this `eventUuid` was rejected before (nothing written).
+   */
+  logRejected(key: StreamKey, rejected: RejectedMessage, receivedAt: Date): Promise<boolean>;
+  /** Records when a logged event was handed to socket.io and to how many sockets. */
+  markForwarded(seq: number, forwardedAt: Date, socketsReached: number): Promise<void>;
+  logIncident(incident: Incident): Promise<void>;
+  /**
+   * Logged events with `seq > afterSeq`, in `seq` order.
+   * @param options.limit - most rows returned (page with the last `seq` of a page); default 1,000.
+   * @param options.stream - only the events of this org and channel; default all.
+   */
+  eventsAfter(afterSeq: number, options?: { limit?: number; stream?: StreamKey }): Promise<LoggedEvent[]>;
+  logPosition(): Promise<LogPosition>;
+  /**
+   * Deletes at most `batch` of the oldest events, rejected messages and incidents older than
+   * `before`, and moves `prunedThroughSeq` past the events deleted.
+   * @returns how many rows were deleted (less than `batch` from each table: nothing older is left).
+   */
+  prune(before: Date, batch: number): Promise<number>;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+interface EventRow {
+  seq: number;
+  event_uuid: string;
+  replay_id: number;
+  type: string;
+  record_id: string;
+  user_id: string;
+  created_by_id: string;
+  created_date: Date;
+}
+
+/** Moves the position of ($1, $2) to the replay id of the row just written, if one was (and has an id). */
+const ADVANCE_POSITION = `
+  INSERT INTO replay_position (org_id, channel, replay_id, updated_at)
+  SELECT $1, $2, replay_id, now() FROM written WHERE replay_id IS NOT NULL
+  ON CONFLICT (org_id, channel) DO UPDATE SET replay_id = EXCLUDED.replay_id, updated_at = EXCLUDED.updated_at`;
+
+const LOG_EVENT = `
+  WITH written AS (
+    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (event_uuid) DO NOTHING
+    RETURNING seq, replay_id
+  ), advanced AS (${ADVANCE_POSITION})
+  SELECT seq FROM written`;
+
+const LOG_REJECTED = `
+  WITH written AS (
+    INSERT INTO rejected_event (org_id, channel, event_uuid, replay_id, reason, detail, message, received_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (event_uuid) DO NOTHING
+    RETURNING replay_id
+  ), advanced AS (${ADVANCE_POSITION})
+  SELECT 1 FROM written`;
+
+const PRUNE = `
+  WITH events AS (
+    DELETE FROM event_log WHERE seq IN (SELECT seq FROM event_log WHERE received_at < $1 ORDER BY seq LIMIT $2)
+    RETURNING seq
+  ), rejected AS (
+    DELETE FROM rejected_event WHERE id IN (SELECT id FROM rejected_event WHERE received_at < $1 ORDER BY id LIMIT $2)
+    RETURNING id
+  ), incidents AS (
+    DELETE FROM upstream_incident WHERE id IN (SELECT id FROM upstream_incident WHERE at < $1 ORDER BY id LIMIT $2)
+    RETURNING id
+  ), marked AS (
+    UPDATE log_identity SET pruned_through_seq = GREATEST(pruned_through_seq, (SELECT max(seq) FROM events))
+    WHERE EXISTS (SELECT 1 FROM events)
+  )
+  SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM rejected) + (SELECT count(*) FROM incidents) AS deleted`;
+
+/**
+ * Wraps a migrated database (see migrate.ts) as the bridge's store. Takes ownership: {@link
+ * EventStore.close} closes it.
+ */
+export function createEventStore(db: Database): EventStore {
+  let state: StoreState = 'up';
+  /** Runs one call, keeping {@link state} as its outcome says. */
+  const tracked = async <T>(work: (q: Queryable) => Promise<T>): Promise<T> => {
+    try {
+      const result = await work(db);
+      state = 'up';
+      return result;
+    } catch (err) {
+      state = 'down';
+      throw err;
+    }
+  };
+
+  return {
+    kind: db.kind,
+    state: () => state,
+
+    replayPosition: (key) =>
+      tracked(async (q) => {
+        const rows = await q.query<{ replay_id: number }>('SELECT replay_id FROM replay_position WHERE org_id = $1 AND channel = $2', [key.orgId, key.channel]);
+        return rows[0]?.replay_id;
+      }),
+
+    seedReplayPosition: (key, replayId) =>
+      tracked(async (q) => {
+        await q.query('INSERT INTO replay_position (org_id, channel, replay_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [key.orgId, key.channel, replayId]);
+        const rows = await q.query<{ replay_id: number }>('SELECT replay_id FROM replay_position WHERE org_id = $1 AND channel = $2', [key.orgId, key.channel]);
+        return rows[0]!.replay_id;
+      }),
+
+    logEvent: (key, e, receivedAt) =>
+      tracked(async (q) => {
+        const rows = await q.query<{ seq: number }>(LOG_EVENT, [
+          key.orgId, key.channel, e.eventUuid, e.replayId, e.type, e.recordId, e.userId, e.createdById, e.createdDate, receivedAt,
+        ]);
+        return rows[0]?.seq;
+      }),
+
+    logRejected: (key, r, receivedAt) =>
+      tracked(async (q) => {
+        const rows = await q.query(LOG_REJECTED, [
+          key.orgId, key.channel, r.identity?.eventUuid ?? null, r.identity?.replayId ?? null, r.reason, r.detail, JSON.stringify(r.message ?? null), receivedAt,
+        ]);
+        return rows.length > 0;
+      }),
+
+    markForwarded: (seq, forwardedAt, socketsReached) =>
+      tracked(async (q) => {
+        await q.query('UPDATE event_log SET forwarded_at = $2, sockets_reached = $3 WHERE seq = $1', [seq, forwardedAt, socketsReached]);
+      }),
+
+    logIncident: (incident) =>
+      tracked(async (q) => {
+        await q.query('INSERT INTO upstream_incident (kind, cause, detail) VALUES ($1, $2, $3)', [incident.kind, incident.cause, incident.detail ?? null]);
+      }),
+
+    eventsAfter: (afterSeq, { limit = 1_000, stream } = {}) =>
+      tracked(async (q) => {
+        const rows = await q.query<EventRow>(
+          `SELECT seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date
+             FROM event_log
+            WHERE seq > $1 AND ($3::text IS NULL OR (org_id = $3 AND channel = $4))
+            ORDER BY seq LIMIT $2`,
+          [afterSeq, limit, stream?.orgId ?? null, stream?.channel ?? null],
+        );
+        return rows.map(toLoggedEvent);
+      }),
+
+    logPosition: () =>
+      tracked(async (q) => {
+        const rows = await q.query<{ epoch: string; pruned_through_seq: number; latest: number | null }>(
+          'SELECT epoch::text, pruned_through_seq, (SELECT max(seq) FROM event_log) AS latest FROM log_identity',
+        );
+        const row = rows[0]!;
+        return { epoch: row.epoch, prunedThroughSeq: row.pruned_through_seq, latestSeq: Math.max(row.latest ?? 0, row.pruned_through_seq) };
+      }),
+
+    prune: (before, batch) =>
+      tracked(async (q) => {
+        const rows = await q.query<{ deleted: number }>(PRUNE, [before, batch]);
+        return Number(rows[0]?.deleted ?? 0);
+      }),
+
+    close: () => db.close(),
+  };
+}
+
+function toLoggedEvent(row: EventRow): LoggedEvent {
+  return {
+    seq: row.seq,
+    event: {
+      type: row.type as ChatEventType,
+      recordId: row.record_id,
+      userId: row.user_id,
+      createdById: row.created_by_id,
+      createdDate: row.created_date.toISOString(),
+      replayId: row.replay_id,
+      eventUuid: row.event_uuid,
+    },
+  };
+}

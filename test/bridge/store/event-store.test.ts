@@ -1,0 +1,164 @@
+// The store's one suite, run twice: on embedded PGlite and on a real PostgreSQL server. The same
+// schema and SQL must give the same answers on both: what is logged, what a duplicate does, where
+// the replay position is, what the catch-up query returns, what pruning leaves.
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../../bridge/events/contract.js';
+import type { Database } from '../../../bridge/store/database.js';
+import { createEventStore, type EventStore, type StreamKey } from '../../../bridge/store/event-store.js';
+import { migrate } from '../../../bridge/store/migrate.js';
+import { openPgliteDatabase } from '../../../bridge/store/pglite-database.js';
+import { openPostgresDatabase } from '../../../bridge/store/postgres-database.js';
+import { startPostgresServer, type PostgresServer } from '../../helpers/stores.js';
+
+const logger = pino({ level: 'silent' });
+const CHANNEL = '/event/Chat_Event__e';
+let orgCounter = 0;
+/** A fresh org per test: its replay position starts empty whatever the other tests wrote. */
+const newKey = (): StreamKey => ({ orgId: `00D${String(++orgCounter).padStart(12, '0')}AAA`, channel: CHANNEL });
+
+let replayCounter = 1_000;
+const chatEvent = (overrides: Partial<ChatEvent> = {}): ChatEvent => ({
+  type: 'MESSAGE_CREATED',
+  recordId: 'a00000000000001AAA',
+  userId: '005000000000001AAA',
+  createdById: '005000000000002AAA',
+  createdDate: '2026-11-29T10:00:00.123Z',
+  replayId: (replayCounter += 7), // increasing, not contiguous, like Salesforce's
+  eventUuid: randomUUID(),
+  ...overrides,
+});
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgresServer();
+}, 60_000);
+afterAll(() => server?.close());
+
+const backends: Array<[string, () => Promise<Database>]> = [
+  ['PGlite', () => openPgliteDatabase()],
+  ['PostgreSQL', async () => openPostgresDatabase(server.url, logger)],
+];
+
+describe.each(backends)('event store on %s', (_name, open) => {
+  let db: Database;
+  let store: EventStore;
+  beforeAll(async () => {
+    db = await open();
+    await migrate(db, logger);
+    store = createEventStore(db);
+  }, 30_000);
+  afterAll(() => store?.close());
+
+  it('migrates once: a second run (another bridge starting) applies nothing', async () => {
+    expect(await migrate(db, logger)).toEqual([]);
+    const rows = await db.query<{ name: string }>('SELECT name FROM store_migrations');
+    expect(rows.map((r) => r.name)).toEqual(['0001-event-log']);
+  });
+
+  it('logs an event and advances the replay position with it; a duplicate changes nothing', async () => {
+    const key = newKey();
+    expect(await store.replayPosition(key)).toBeUndefined();
+    const first = chatEvent();
+    const seq = await store.logEvent(key, first, new Date());
+    expect(seq).toBeTypeOf('number');
+    expect(await store.replayPosition(key)).toBe(first.replayId);
+
+    const later = chatEvent();
+    expect(await store.logEvent(key, later, new Date())).toBeGreaterThan(seq!);
+    // The same EventUuid again (a replay after a reconnect): not logged, position not moved back.
+    expect(await store.logEvent(key, { ...first }, new Date())).toBeUndefined();
+    expect(await store.replayPosition(key)).toBe(later.replayId);
+  });
+
+  it('keeps replay positions apart by org and channel', async () => {
+    const a = newKey();
+    const b = newKey();
+    await store.logEvent(a, chatEvent({ replayId: 42 }), new Date());
+    expect(await store.replayPosition(a)).toBe(42);
+    expect(await store.replayPosition(b), 'another org starts from -1').toBeUndefined();
+    expect(await store.replayPosition({ ...a, channel: '/event/Other__e' })).toBeUndefined();
+  });
+
+  it('returns events after a seq in order, exactly as they were logged, a page at a time', async () => {
+    const key = newKey();
+    const events = [chatEvent({ type: 'USER_ENTERED' }), chatEvent(), chatEvent({ type: 'MESSAGE_DELETED' })];
+    const seqs: number[] = [];
+    for (const e of events) seqs.push((await store.logEvent(key, e, new Date()))!);
+    const after = await store.eventsAfter(seqs[0]! - 1);
+    expect(after.slice(-3)).toEqual(events.map((event, i) => ({ seq: seqs[i], event })));
+    expect(await store.eventsAfter(seqs[0]!, { limit: 1 })).toEqual([{ seq: seqs[1], event: events[1] }]);
+    expect(await store.eventsAfter(seqs[2]!)).toEqual([]);
+    expect(await store.eventsAfter(0, { stream: key })).toEqual(events.map((event, i) => ({ seq: seqs[i], event })));
+    expect(await store.eventsAfter(0, { stream: newKey() }), 'another org’s events only').toEqual([]);
+  });
+
+  it('logs rejected messages with their reason; one with an identity advances the position, a redelivery is not logged twice', async () => {
+    const key = newKey();
+    const identity = { replayId: 77, eventUuid: randomUUID() };
+    expect(await store.logRejected(key, { identity, reason: 'unknown-type', detail: 'Type__c "NOPE"', message: { payload: { Type__c: 'NOPE' } } }, new Date())).toBe(true);
+    expect(await store.replayPosition(key)).toBe(77);
+    expect(await store.logRejected(key, { identity, reason: 'unknown-type', detail: 'again', message: {} }, new Date())).toBe(false);
+    expect(await store.logRejected(key, { reason: 'malformed', detail: 'no data.event.replayId/EventUuid', message: 'junk' }, new Date())).toBe(true);
+    expect(await store.replayPosition(key), 'a message without identity does not move it').toBe(77);
+    const rows = await db.query<{ reason: string; detail: string }>('SELECT reason, detail FROM rejected_event WHERE org_id = $1 ORDER BY id', [key.orgId]);
+    expect(rows).toEqual([{ reason: 'unknown-type', detail: 'Type__c "NOPE"' }, { reason: 'malformed', detail: 'no data.event.replayId/EventUuid' }]);
+  });
+
+  it('records forwarding and incidents', async () => {
+    const seq = (await store.logEvent(newKey(), chatEvent(), new Date()))!;
+    const at = new Date();
+    await store.markForwarded(seq, at, 3);
+    const [row] = await db.query<{ forwarded_at: Date; sockets_reached: number }>('SELECT forwarded_at, sockets_reached FROM event_log WHERE seq = $1', [seq]);
+    expect(row).toEqual({ forwarded_at: at, sockets_reached: 3 });
+    await store.logIncident({ kind: 'subscription-lost', cause: 'watchdog', detail: 'no answer for 3000 ms' });
+    const incidents = await db.query<{ kind: string; cause: string }>("SELECT kind, cause FROM upstream_incident WHERE cause = 'watchdog'");
+    expect(incidents.at(-1)).toEqual({ kind: 'subscription-lost', cause: 'watchdog' });
+  });
+
+  it('seeds a position only where there is none (importing an old replay.json)', async () => {
+    const key = newKey();
+    expect(await store.seedReplayPosition(key, 500)).toBe(500);
+    expect(await store.seedReplayPosition(key, 9)).toBe(500);
+  });
+
+  it('prunes what is older than the retention, in batches, and says which seqs may be gone', async () => {
+    const key = newKey();
+    const old = new Date(Date.now() - 100 * 3_600_000);
+    const oldSeqs: number[] = [];
+    for (let i = 0; i < 3; i++) oldSeqs.push((await store.logEvent(key, chatEvent(), old))!);
+    const keptSeq = (await store.logEvent(key, chatEvent(), new Date()))!;
+    const before = await store.logPosition();
+    const cutoff = new Date(Date.now() - 72 * 3_600_000);
+
+    let deleted = 0;
+    for (let n = await store.prune(cutoff, 2); n > 0; n = await store.prune(cutoff, 2)) deleted += n;
+    expect(deleted).toBeGreaterThanOrEqual(3);
+    const after = await store.logPosition();
+    expect(after.epoch, 'same log').toBe(before.epoch);
+    expect(after.prunedThroughSeq).toBeGreaterThanOrEqual(oldSeqs[2]!);
+    expect(after.prunedThroughSeq).toBeLessThan(keptSeq);
+    expect(after.latestSeq).toBeGreaterThanOrEqual(keptSeq);
+    const left = (await store.eventsAfter(0, { limit: 10_000 })).map((e) => e.seq);
+    expect(left).toContain(keptSeq);
+    expect(left.filter((s) => oldSeqs.includes(s))).toEqual([]);
+  });
+});
+
+describe('PostgreSQL restarting under the store', () => {
+  it('fails calls while the server is down (state down), and answers again once it is back (state up)', async () => {
+    const store = createEventStore(openPostgresDatabase(server.url, logger, { connectTimeoutMs: 1_000 }));
+    try {
+      await store.logPosition();
+      await server.stop();
+      await expect(store.replayPosition(newKey())).rejects.toThrow();
+      expect(store.state()).toBe('down');
+      await server.start();
+      expect((await store.logPosition()).epoch).toMatch(/^[0-9a-f-]{36}$/);
+      expect(store.state()).toBe('up');
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
+});
