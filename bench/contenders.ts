@@ -110,9 +110,10 @@ async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<
  * is subscribed (read from its log lines). Its replay store is a fresh temporary file.
  * @throws Error with the bridge's output when it exits or is not subscribed within 30 s.
  */
-async function startBridge(entry: string, org: BenchOrg): Promise<Contender> {
+async function startBridge(entry: string, org: BenchOrg, profileDir: string | undefined): Promise<Contender> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
-  const child = spawn(process.execPath, [entry], {
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -161,17 +162,22 @@ async function startBridge(entry: string, org: BenchOrg): Promise<Contender> {
   };
 }
 
-/**
- * Starts one contender.
- * @param bridgeEntry - the built bridge's entry file (`dist/bridge/server.js`).
- */
-export function startContender(name: ContenderName, org: BenchOrg, bridgeEntry: string): Promise<Contender> {
+/** Where the bridge comes from, and whether to profile it. */
+export interface BridgeLaunch {
+  /** The built bridge's entry file (`dist/bridge/server.js`). */
+  entry: string;
+  /** When set, the bridge runs with `node --cpu-prof` and writes its `.cpuprofile` here on exit. */
+  profileDir?: string;
+}
+
+/** Starts one contender. */
+export function startContender(name: ContenderName, org: BenchOrg, bridge: BridgeLaunch): Promise<Contender> {
   switch (name) {
     case 'socket.io':
       return startBaseline(name, 'plain-socketio.ts');
     case 'ws':
       return startBaseline(name, 'raw-ws.ts');
     case 'bridge':
-      return startBridge(bridgeEntry, org);
+      return startBridge(bridge.entry, org, bridge.profileDir);
   }
 }

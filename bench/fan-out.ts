@@ -6,17 +6,19 @@
  *
  *   npm run bench                     # builds, then 1,000 and 5,000 sockets
  *   npm run bench -- 200,1000         # other sizes
+ *   npm run bench -- 1000 --profile .data/profiles   # also `node --cpu-prof` the bridge
  *   node --import tsx bench/fan-out.ts 20 --bridge <dir>/bridge/server.js   # a build elsewhere
  *
  * Per server and size: start it; connect every socket (a bounded storm, each with its own user's
- * token and a Lightning Origin); let it idle; publish warm-up events, then paced events one at a
- * time (each once every socket has the previous one), then a burst published as fast as it goes.
+ * token and a Lightning Origin); let it idle; weigh half as many extra idle sockets, then drop them;
+ * publish warm-up events, then paced events one at a time (each once every socket has the previous
+ * one), then a burst published as fast as it goes.
  * Absolute figures depend on the machine and on what else runs; compare the ratios of one run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signBridgeToken } from '../dev/org/data/bridge-token.js';
 import { DEFAULT_TOKEN_AUDIENCE } from '../bridge/events/contract.js';
-import { BENCH_TOKEN_SECRET, startBenchOrg, startContender, type BenchOrg, type ContenderName } from './contenders.js';
+import { BENCH_TOKEN_SECRET, startBenchOrg, startContender, type BenchOrg, type BridgeLaunch, type ContenderName } from './contenders.js';
 import { cpuMicros, rssBytes } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 
@@ -30,6 +32,13 @@ const BURST_EVENTS = 200;
 const CONNECT_CONCURRENCY = 100;
 /** Idle time before each RSS reading, ms (lets the handshakes' garbage go). */
 const IDLE_MS = 1_500;
+/**
+ * Extra sockets, as a share of the size, connected after the measured storm only to weigh one more
+ * idle socket: RSS(size × (1 + this)) − RSS(size), per extra socket. Measured from the first socket
+ * instead, the figure would also spread over the sockets the heap's one-time growth (the young
+ * generation's semi-spaces, compiled code) that any server pays once it gets busy.
+ */
+const EXTRA_SHARE = 0.5;
 /** What a browser on a Lightning page sends; the bridge's default ALLOWED_ORIGINS admits it. */
 const ORIGIN = 'https://bench.lightning.force.com';
 const CONTENDERS: readonly ContenderName[] = ['socket.io', 'ws', 'bridge'];
@@ -50,7 +59,9 @@ interface Row {
   latencyP99: number;
   /** First socket opening to last socket connected, ms. */
   connectMs: number;
-  /** Server RSS growth from no socket to all sockets idle, per socket, bytes. */
+  /** Server RSS with every socket connected and idle, bytes. */
+  rss: number;
+  /** Server RSS growth per extra idle socket (see {@link EXTRA_SHARE}), bytes. */
   rssPerSocket: number;
   /** socket.io EVENT frames each socket received per event published (1 = one frame per event). */
   framesPerEvent: number;
@@ -62,23 +73,32 @@ function percentile(values: number[], p: number): number {
   return values[Math.max(0, Math.ceil(p * values.length) - 1)]!;
 }
 
-async function measure(name: ContenderName, tokens: readonly string[], org: BenchOrg, bridgeEntry: string): Promise<Row> {
-  const sockets = tokens.length;
-  const server = await startContender(name, org, bridgeEntry);
-  try {
-    await sleep(IDLE_MS);
-    const rssBefore = rssBytes(server.pid);
-    const { pool, connectMs } = await connectPool({
+/**
+ * Measures one server at one size.
+ * @param tokens - one per socket; the first `sockets` are the measured sockets, the rest the extras.
+ */
+async function measure(name: ContenderName, sockets: number, tokens: readonly string[], org: BenchOrg, bridge: BridgeLaunch): Promise<Row> {
+  const server = await startContender(name, org, bridge);
+  const connect = (group: readonly string[]) =>
+    connectPool({
       url: server.url,
-      tokens,
+      tokens: group,
       origin: ORIGIN,
       concurrency: CONNECT_CONCURRENCY,
       maxEvents: WARMUP_EVENTS + PACED_EVENTS + BURST_EVENTS,
       timeoutMs: 120_000,
     });
+  try {
+    await sleep(IDLE_MS); // every server starts the storm settled
+    const { pool, connectMs } = await connect(tokens.slice(0, sockets));
     try {
       await sleep(IDLE_MS);
-      const rssPerSocket = (rssBytes(server.pid) - rssBefore) / sockets;
+      const rss = rssBytes(server.pid);
+      const extras = await connect(tokens.slice(sockets));
+      await sleep(IDLE_MS);
+      const rssPerSocket = (rssBytes(server.pid) - rss) / extras.pool.size;
+      extras.pool.close();
+      await sleep(IDLE_MS); // the server forgets them before events flow
       const framesBefore = pool.eventFrames();
 
       const publishedAt: number[] = [];
@@ -113,6 +133,7 @@ async function measure(name: ContenderName, tokens: readonly string[], org: Benc
         latencyP50: percentile(latencies, 0.5),
         latencyP99: percentile(latencies, 0.99),
         connectMs,
+        rss,
         rssPerSocket,
         framesPerEvent: (pool.eventFrames() - framesBefore) / (events * sockets),
       };
@@ -131,6 +152,7 @@ const COLUMNS: Array<{ title: string; width: number; cell: (r: Row) => string; r
   { title: 'spread p50/p99 ms', width: 17, cell: (r) => `${r.spreadP50.toFixed(1)} / ${r.spreadP99.toFixed(1)}`, ratio: (r) => r.spreadP99 },
   { title: 'publish→last p50/p99 ms', width: 23, cell: (r) => `${r.latencyP50.toFixed(1)} / ${r.latencyP99.toFixed(1)}`, ratio: (r) => r.latencyP99 },
   { title: 'connect all s', width: 13, cell: (r) => (r.connectMs / 1000).toFixed(2), ratio: (r) => r.connectMs },
+  { title: 'RSS', width: 8, cell: (r) => `${(r.rss / 1024 ** 2).toFixed(0)} MB`, ratio: (r) => r.rss },
   { title: 'RSS/idle socket', width: 15, cell: (r) => `${(r.rssPerSocket / 1024).toFixed(1)} KB`, ratio: (r) => r.rssPerSocket },
   { title: 'frames/event', width: 12, cell: (r) => r.framesPerEvent.toFixed(2) },
 ];
@@ -151,19 +173,26 @@ function printTable(rows: Row[]): void {
     '\nCPU: server process user+system time during the burst per delivery (lower is better). burst: deliveries per second\n' +
       `from publishing ${BURST_EVENTS} events to the last socket having the last one. spread: first to last socket of one event;\n` +
       `publish→last: publish request to last socket (the bridge's includes the dev org and CometD); ${PACED_EVENTS} events one at a\n` +
-      'time. connect all: the storm of handshakes. RSS: server growth per idle socket. Ratios: to plain socket.io; the\n' +
-      'ratio columns compare CPU, burst, spread p99, publish→last p99, connect, RSS.',
+      `time. connect all: the storm of handshakes. RSS: the server's, all sockets idle; per idle socket: its growth from\n` +
+      `${Math.round(EXTRA_SHARE * 100)}% more sockets, per socket. Ratios: to plain socket.io (CPU, burst, spread p99, publish→last p99, connect, RSS).`,
   );
 }
 
-const USAGE = 'usage: npm run bench [-- <sockets>[,<sockets>…]] [--bridge <built server.js>]';
+const USAGE = 'usage: npm run bench [-- <sockets>[,<sockets>…]] [--bridge <built server.js>] [--profile <dir>]';
 const args = process.argv.slice(2);
-const bridgeFlag = args.indexOf('--bridge');
-const bridgeEntry = bridgeFlag === -1 ? 'dist/bridge/server.js' : args.splice(bridgeFlag, 2)[1];
-if (bridgeEntry === undefined || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*(,[1-9]\d*)*$/.test(args[0]))) {
+/** Removes `--name <value>` from `args`; `fallback` when absent, `null` when the value is missing. */
+function option(name: string, fallback?: string): string | undefined | null {
+  const at = args.indexOf(name);
+  if (at === -1) return fallback;
+  return args.splice(at, 2)[1] ?? null;
+}
+const entry = option('--bridge', 'dist/bridge/server.js');
+const profileDir = option('--profile');
+if (!entry || profileDir === null || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*(,[1-9]\d*)*$/.test(args[0]))) {
   console.error(USAGE);
   process.exit(2);
 }
+const bridge: BridgeLaunch = { entry, profileDir };
 const sizes = args[0] ? args[0].split(',').map(Number) : [1000, 5000];
 
 const started = performance.now();
@@ -172,7 +201,7 @@ const rows: Row[] = [];
 try {
   for (const sockets of sizes) {
     const tokens = await Promise.all(
-      Array.from({ length: sockets }, (_, i) =>
+      Array.from({ length: Math.ceil(sockets * (1 + EXTRA_SHARE)) }, (_, i) =>
         signBridgeToken(
           { userId: `005${String(i).padStart(12, '0')}AAA`, name: `User ${i}`, orgId: org.orgId },
           { secret: BENCH_TOKEN_SECRET, audience: DEFAULT_TOKEN_AUDIENCE, lifetimeMs: 30 * 60_000 },
@@ -181,7 +210,7 @@ try {
     );
     for (const name of CONTENDERS) {
       process.stderr.write(`bench: ${sockets} sockets, ${name}…\n`);
-      rows.push(await measure(name, tokens, org, bridgeEntry));
+      rows.push(await measure(name, sockets, tokens, org, bridge));
     }
   }
 } finally {

@@ -118,6 +118,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     upstreamState: () => subscriber.state(),
     metrics,
     logger: logger.child({ part: 'gateway' }),
+    legacyEventNames: config.legacyEventNames,
   });
 
   return {

@@ -48,6 +48,11 @@ export interface BridgeConfig {
   allowedOrigins: string[];
   /** `REPLAY_STORE`: file holding the last processed replay id. */
   replayStorePath: string;
+  /**
+   * `LEGACY_EVENT_NAMES=true`: also send each chat event under the name the original component
+   * listened to (`chatupdated` / `refreshChatUsers`), a second frame per event per socket. Default off.
+   */
+  legacyEventNames: boolean;
 }
 
 /** Thrown when the environment is invalid; `message` names every offending variable. */
@@ -130,6 +135,10 @@ const envSchema = z.object({
       return origins;
     }),
   REPLAY_STORE: z.string().trim().min(1).default('.data/replay.json'),
+  LEGACY_EVENT_NAMES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z.enum(['true', 'false'], { error: 'LEGACY_EVENT_NAMES must be true or false' }).default('false'),
+  ),
 });
 
 /** The variables that choose and carry the Salesforce login, trimmed, empty meaning unset. */
@@ -195,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     },
     allowedOrigins: e.ALLOWED_ORIGINS,
     replayStorePath: e.REPLAY_STORE,
+    legacyEventNames: e.LEGACY_EVENT_NAMES === 'true',
   };
 }
 

@@ -186,9 +186,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
   }
   if (!nonEmptyString(audience)) throw new Error('token verifier audience is empty');
 
-  const keys = new Map<Algorithm, Promise<Uint8Array | CryptoKey>>();
+  const keys = new Map<Algorithm, Promise<CryptoKey>>();
   if (options.secret !== undefined) {
-    keys.set('HS256', Promise.resolve(new TextEncoder().encode(options.secret)));
+    // Imported once: jose imports a raw Uint8Array secret again on every verification (a WebCrypto
+    // job of its own), which doubled the cost of each handshake in a reconnect storm.
+    const hmacKey = crypto.subtle.importKey('raw', new TextEncoder().encode(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKey.catch(() => undefined); // surfaced on first use, like the RS256 key below
+    keys.set('HS256', hmacKey);
   }
   if (options.publicKeyPem !== undefined) {
     const pem = options.publicKeyPem.replace(/\\n/g, '\n').trim();
@@ -203,7 +207,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
   const algorithms = [...keys.keys()];
 
   /** jose calls this after it has checked `alg` against `algorithms`: each alg gets only its key. */
-  const keyFor = (header: { alg?: string }): Promise<Uint8Array | CryptoKey> => {
+  const keyFor = (header: { alg?: string }): Promise<CryptoKey> => {
     const key = keys.get(header.alg as Algorithm);
     if (key === undefined) throw new TokenError('bad-signature', { detail: `alg ${String(header.alg)} not configured` });
     return key;

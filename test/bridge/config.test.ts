@@ -101,4 +101,12 @@ describe('loadConfig', () => {
     expect(problems({ ALLOWED_ORIGINS: 'https://ok.example.com,not an origin' })).toMatch(/ALLOWED_ORIGINS: origin pattern "not an origin"/);
     expect(problems({ ALLOWED_ORIGINS: 'https://*.com' })).toMatch(/ALLOWED_ORIGINS: .*too broad/);
   });
+
+  it('sends the legacy event names only with LEGACY_EVENT_NAMES=true', () => {
+    expect(loadConfig({}).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: '' }).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: 'false' }).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: ' true ' }).legacyEventNames).toBe(true);
+    expect(problems({ LEGACY_EVENT_NAMES: 'yes' })).toMatch(/LEGACY_EVENT_NAMES: LEGACY_EVENT_NAMES must be true or false/);
+  });
 });
