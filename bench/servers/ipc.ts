@@ -7,9 +7,15 @@
  * publish-to-last-socket time starts at the same point for all of them.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ChatEvent } from '../../bridge/events/contract.js';
 
-/** Client → helper: publish `publish` events, one after another, as fast as they come. */
+/**
+ * Client → helper: publish `publish` events, one after another, as fast as they come — each in a
+ * turn of the event loop of its own, as events arriving from the network do (one request, one
+ * callback). In one synchronous loop, engine.io would hand all but the first event of every socket
+ * to the kernel in one write, a batching that no server fed by the network gets.
+ */
 export interface PublishRequest {
   publish: number;
 }
@@ -51,7 +57,10 @@ export function servePublishRequests(publishOne: (seq: number) => void | Promise
   let seq = 0;
   process.on('message', (message: PublishRequest) => {
     void (async () => {
-      for (let i = 0; i < message.publish; i++) await publishOne(++seq);
+      for (let i = 0; i < message.publish; i++) {
+        await publishOne(++seq);
+        await nextTurn();
+      }
       send({ published: message.publish } satisfies PublishedMessage);
     })();
   });
