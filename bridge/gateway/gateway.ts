@@ -3,7 +3,7 @@
  *
  * Why this exists: the bridge holds one upstream CometD subscription and fans every `Chat_Event__e`
  * out to all browsers. This module owns the browser side of that: the handshake (origin, then the
- * signed token from Salesforce), the one chat room every authenticated socket joins, the broadcasts
+ * signed token from Salesforce), a room per user (all tabs of one user), the broadcasts
  * (`chat:event`, opt-in legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
  * allowed — typing notices, relayed to other users under a rate limit. It is given a socket.io
  * `Server` and its parts (token verifier, origin check, metrics, logger) and never listens itself,
@@ -96,8 +96,6 @@ export interface Gateway {
 
 /** The name the original component listened to, per event category (sent only with `legacyEventNames`). */
 const LEGACY_EVENT_NAME = { messages: 'chatupdated', presence: 'refreshChatUsers' } as const satisfies Record<ChatEventCategory, keyof ServerToClientEvents>;
-/** Room every authenticated socket joins. */
-const CHAT_ROOM = 'chat';
 /** Room of one user's sockets (all tabs), so typing notices can skip them. */
 const userRoom = (userKey: string): string => `user:${userKey}`;
 /** Inbound event names the gateway acts on. */
@@ -192,7 +190,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   }
 
   function emitTyping({ userKey, notice }: TypingRelayNotice): void {
-    io.to(CHAT_ROOM).except(userRoom(userKey)).emit('typing', notice);
+    io.except(userRoom(userKey)).emit('typing', notice);
   }
 
   /** Keeps one timer, due at the relay's earliest expiry. */
@@ -247,7 +245,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       socket.conn.close(true);
     });
 
-    void socket.join([CHAT_ROOM, userRoom(userKey)]);
+    void socket.join(userRoom(userKey));
     socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION });
     for (const n of relay.typers()) {
       if (n.userKey !== userKey) socket.emit('typing', n.notice);
@@ -304,9 +302,11 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
 
   return {
     broadcast(event) {
-      const room = io.to(CHAT_ROOM);
-      room.emit('chat:event', event);
-      if (legacyEventNames) room.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
+      // To the whole namespace, not a room: its sockets are exactly the authenticated ones (the
+      // handshake middleware admits no other), and a room broadcast builds a set of every socket id
+      // on each emit to skip duplicates across rooms — per-socket work the namespace path has not.
+      io.emit('chat:event', event);
+      if (legacyEventNames) io.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
         const stopped = relay.userSent(canonicalSalesforceId(event.userId));
@@ -315,13 +315,13 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     },
 
     resync(reason) {
-      io.to(CHAT_ROOM).emit('bridge:resync', { reason });
+      io.emit('bridge:resync', { reason });
     },
 
     setUpstreamState(state) {
       if (state === announcedState) return;
       announcedState = state;
-      io.to(CHAT_ROOM).emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
+      io.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
     },
 
     socketCount() {
