@@ -124,6 +124,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     upstreamState: () => subscriber.state(),
     metrics,
     logger: logger.child({ part: 'gateway' }),
+    legacyEventNames: config.legacyEventNames,
   });
 
   let retention: ReturnType<typeof startRetention> | undefined;

@@ -55,6 +55,11 @@ export interface BridgeConfig {
    * store, read once at start and imported (see bridge/store/legacy-replay-file.ts).
    */
   legacyReplayFile: string;
+  /**
+   * `LEGACY_EVENT_NAMES=true`: also send each chat event under the name the original component
+   * listened to (`chatupdated` / `refreshChatUsers`), a second frame per event per socket. Default off.
+   */
+  legacyEventNames: boolean;
 }
 
 /** Where the store lives. */
@@ -165,6 +170,10 @@ const envSchema = z.object({
       .default(72),
   ),
   REPLAY_STORE: optionalText.transform((s) => s ?? '.data/replay.json'),
+  LEGACY_EVENT_NAMES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z.enum(['true', 'false'], { error: 'LEGACY_EVENT_NAMES must be true or false' }).default('false'),
+  ),
 });
 
 /** The variables that choose and carry the Salesforce login, trimmed, empty meaning unset. */
@@ -242,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
       : { kind: 'embedded', dir: e.EMBEDDED_DATABASE_DIR ?? DEFAULT_EMBEDDED_DATABASE_DIR, explicit: e.EMBEDDED_DATABASE_DIR !== undefined },
     eventLogRetentionHours: e.EVENT_LOG_RETENTION_HOURS,
     legacyReplayFile: e.REPLAY_STORE,
+    legacyEventNames: e.LEGACY_EVENT_NAMES === 'true',
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Harness, neither production nor dev tool: a dev org and a bridge logged in to it, both in this process on 127.0.0.1 port 0, wired as
  * `npm start` wires them (startDevMode: JWT bearer login to the dev org over HTTP), plus socket.io
- * clients holding tokens the dev org would issue. The tests' stack (test/helpers/stack.ts) and the
- * benchmark's (bench/bench-stack.ts) are both built on it, each adding only what it needs, so neither
- * imports the other and the wiring exists once.
+ * clients holding tokens the dev org would issue. The tests' stack (test/helpers/stack.ts) is built
+ * on it, adding only what it needs, so the wiring exists once. (The benchmark runs the production
+ * build in a process of its own instead: bench/contenders.ts.)
  */
 import pino, { type Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';

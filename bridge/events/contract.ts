@@ -10,8 +10,12 @@
 /**
  * Version of this contract (semver). Major bumps remove or rename; minor bumps add.
  * Sent to every socket in `bridge:status` so a client can tell what it talks to.
+ *
+ * 2.0.0: the legacy names `chatupdated` and `refreshChatUsers` are no longer sent by default (one
+ * frame per event per socket); a bridge started with `LEGACY_EVENT_NAMES=true` still sends them.
+ * A removal for clients that listened to them, hence a major version.
  */
-export const CONTRACT_VERSION = '1.0.0';
+export const CONTRACT_VERSION = '2.0.0';
 
 /** API name of the platform event that Salesforce publishes after every committed chat change. */
 export const CHAT_EVENT_API_NAME = 'Chat_Event__e';
@@ -65,8 +69,9 @@ export const eventTypesOf = (category: ChatEventCategory): readonly ChatEventTyp
   CHAT_EVENT_TYPES.filter((t) => CHAT_EVENT_CATEGORY[t] === category);
 
 /**
- * A valid `Chat_Event__e` as the bridge forwards it to browsers (`chat:event`, `chatupdated`,
- * `refreshChatUsers`). Ids are exactly as Salesforce sent them (15 or 18 characters).
+ * A valid `Chat_Event__e` as the bridge forwards it to browsers (`chat:event`; with
+ * `LEGACY_EVENT_NAMES=true` also `chatupdated` / `refreshChatUsers`). Ids are exactly as Salesforce
+ * sent them (15 or 18 characters).
  */
 export interface ChatEvent {
   /** `Type__c`. */
@@ -109,9 +114,9 @@ export interface TypingNotice {
 export interface ServerToClientEvents {
   /** Every valid `Chat_Event__e`, once per socket. */
   'chat:event': (event: ChatEvent) => void;
-  /** Legacy name the original component listened to; sent for category `messages`. */
+  /** Legacy name the original component listened to; sent for category `messages`, only with `LEGACY_EVENT_NAMES=true`. */
   chatupdated: (event: ChatEvent) => void;
-  /** Legacy name the original component listened to; sent for category `presence`. */
+  /** Legacy name the original component listened to; sent for category `presence`, only with `LEGACY_EVENT_NAMES=true`. */
   refreshChatUsers: (event: ChatEvent) => void;
   /** Another user started or stopped typing. Never sent back to the typer's own sockets. */
   typing: (notice: TypingNotice) => void;

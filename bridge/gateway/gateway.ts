@@ -3,8 +3,8 @@
  *
  * Why this exists: the bridge holds one upstream CometD subscription and fans every `Chat_Event__e`
  * out to all browsers. This module owns the browser side of that: the handshake (origin, then the
- * signed token from Salesforce), the one chat room every authenticated socket joins, the broadcasts
- * (`chat:event` plus the legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
+ * signed token from Salesforce), a room per user (all tabs of one user), the broadcasts
+ * (`chat:event`, opt-in legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
  * allowed — typing notices, relayed to other users under a rate limit. It is given a socket.io
  * `Server` and its parts (token verifier, origin check, metrics, logger) and never listens itself,
  * like `createApplication(httpServer, deps)` in socket.io's basic-crud example.
@@ -67,14 +67,21 @@ export interface GatewayDeps {
   typing?: { expiryMs?: number; ratePerSecond?: number; floodDisconnectAfter?: number };
   /** Current time, ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Also send each chat event under its legacy name ({@link LEGACY_EVENT_NAME}), for components
+   * written against the original chat server: a second frame per event per socket. Default `false`
+   * (`LEGACY_EVENT_NAMES`).
+   */
+  legacyEventNames?: boolean;
 }
 
 /** The gateway's handle, used by the app to push upstream news to browsers. */
 export interface Gateway {
   /**
-   * Sends a valid chat event to every authenticated socket, once each: `chat:event`, then
-   * `chatupdated` (category `messages`) or `refreshChatUsers` (`presence`). A MESSAGE_CREATED also ends its
-   * author's typing notice. Counts `eventsForwarded` by type.
+   * Sends a valid chat event to every authenticated socket, once each, as `chat:event` — one frame,
+   * encoded once for all sockets; with `legacyEventNames`, then also as `chatupdated` (category
+   * `messages`) or `refreshChatUsers` (`presence`). A MESSAGE_CREATED also ends its author's typing
+   * notice. Counts `eventsForwarded` by type.
    */
   broadcast(event: ChatEvent): void;
   /** Sends `bridge:resync` `{ reason }` to every socket. */
@@ -87,10 +94,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The name the original component listened to, per event category. */
+/** The name the original component listened to, per event category (sent only with `legacyEventNames`). */
 const LEGACY_EVENT_NAME = { messages: 'chatupdated', presence: 'refreshChatUsers' } as const satisfies Record<ChatEventCategory, keyof ServerToClientEvents>;
-/** Room every authenticated socket joins. */
-const CHAT_ROOM = 'chat';
 /** Room of one user's sockets (all tabs), so typing notices can skip them. */
 const userRoom = (userKey: string): string => `user:${userKey}`;
 /** Inbound event names the gateway acts on. */
@@ -135,6 +140,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const { metrics } = deps;
   const log = deps.logger.child({ module: 'gateway' });
   const now = deps.now ?? Date.now;
+  const legacyEventNames = deps.legacyEventNames ?? false;
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -184,7 +190,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   }
 
   function emitTyping({ userKey, notice }: TypingRelayNotice): void {
-    io.to(CHAT_ROOM).except(userRoom(userKey)).emit('typing', notice);
+    io.except(userRoom(userKey)).emit('typing', notice);
   }
 
   /** Keeps one timer, due at the relay's earliest expiry. */
@@ -214,10 +220,12 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     const { userId, name, expiresAt } = socket.data;
     const userKey = canonicalSalesforceId(userId);
     const typist = { socketId: socket.id, userKey, userId, name };
-    const clientLog = log.child({ socketId: socket.id, userId });
+    // Log lines name the socket by these fields; not a child logger per socket, which would cost every
+    // idle socket its own logger (bindings serialized at connect) for lines that are rarely written.
+    const who = { socketId: socket.id, userId };
 
     const expiryTimer = setTimeout(() => {
-      clientLog.info('token expired, disconnecting');
+      log.info(who, 'token expired, disconnecting');
       socket.disconnect(true);
     }, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
     expiryTimer.unref();
@@ -233,22 +241,22 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       const bytes = messageBytes(packet.data);
       if (bytes <= GATEWAY_MAX_MESSAGE_BYTES) return;
       metrics.clientMessagesIgnored.inc({ reason: 'oversized' });
-      clientLog.info({ bytes, limit: GATEWAY_MAX_MESSAGE_BYTES }, 'client message too large, closing');
+      log.info({ ...who, bytes, limit: GATEWAY_MAX_MESSAGE_BYTES }, 'client message too large, closing');
       socket.conn.close(true);
     });
 
-    void socket.join([CHAT_ROOM, userRoom(userKey)]);
+    void socket.join(userRoom(userKey));
     socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION });
     for (const n of relay.typers()) {
       if (n.userKey !== userKey) socket.emit('typing', n.notice);
     }
-    clientLog.debug({ transport: socket.conn.transport.name }, 'socket connected');
+    log.debug({ ...who, transport: socket.conn.transport.name }, 'socket connected');
 
     socket.onAny((event: unknown) => {
       const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
       if (isTyping === undefined) {
         metrics.clientMessagesIgnored.inc({ reason: 'unknown-event' });
-        clientLog.debug({ event: String(event).slice(0, 64) }, 'client event ignored');
+        log.debug({ ...who, event: String(event).slice(0, 64) }, 'client event ignored');
         return;
       }
       const outcome = relay.message(typist, isTyping);
@@ -265,7 +273,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
           return;
         case 'disconnect':
           metrics.typingDropped.inc();
-          clientLog.warn('typing flood, disconnecting');
+          log.warn(who, 'typing flood, disconnecting');
           socket.disconnect(true);
           return;
       }
@@ -275,7 +283,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     // report would be an unhandled 'error' event.
     socket.on('error', (err) => {
       metrics.clientMessagesIgnored.inc({ reason: 'malformed' });
-      clientLog.info({ error: err.message }, 'malformed client packet, closing');
+      log.info({ ...who, error: err.message }, 'malformed client packet, closing');
     });
 
     socket.on('disconnect', (reason, description) => {
@@ -286,7 +294,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       metrics.socketsConnected.dec();
       const ignored = inputFault(reason, description);
       if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
-      clientLog.debug({ reason, ignored }, 'socket disconnected');
+      log.debug({ ...who, reason, ignored }, 'socket disconnected');
       const stopped = relay.socketGone(socket.id);
       if (stopped && !closed) emitTyping(stopped);
     });
@@ -294,9 +302,11 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
 
   return {
     broadcast(event) {
-      const room = io.to(CHAT_ROOM);
-      room.emit('chat:event', event);
-      room.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
+      // To the whole namespace, not a room: its sockets are exactly the authenticated ones (the
+      // handshake middleware admits no other), and a room broadcast builds a set of every socket id
+      // on each emit to skip duplicates across rooms — per-socket work the namespace path has not.
+      io.emit('chat:event', event);
+      if (legacyEventNames) io.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
         const stopped = relay.userSent(canonicalSalesforceId(event.userId));
@@ -305,13 +315,13 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     },
 
     resync(reason) {
-      io.to(CHAT_ROOM).emit('bridge:resync', { reason });
+      io.emit('bridge:resync', { reason });
     },
 
     setUpstreamState(state) {
       if (state === announcedState) return;
       announcedState = state;
-      io.to(CHAT_ROOM).emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
+      io.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
     },
 
     socketCount() {

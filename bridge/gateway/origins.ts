@@ -20,6 +20,8 @@ interface OriginPattern {
 }
 
 const LABEL = '[a-z0-9-]+';
+/** Most (Origin, Host) verdicts an origin matcher remembers; then it starts over. */
+const MAX_REMEMBERED_VERDICTS = 256;
 const PATTERN_SYNTAX = /^(https?):\/\/([^/:?#\s]+)(?::(\d{1,5}))?\/?$/i;
 
 /**
@@ -95,11 +97,25 @@ function isSelf(url: URL, selfHost: string | undefined): boolean {
  */
 export function createOriginMatcher(patterns: string[]): (origin: string | undefined, selfHost?: string) => boolean {
   const parsed = patterns.filter((p) => p.trim() !== '').map(parsePattern);
-  return function isOriginAllowed(origin: string | undefined, selfHost?: string): boolean {
-    if (origin === undefined) return true;
+  const judge = (origin: string, selfHost: string | undefined): boolean => {
     const url = parseOrigin(origin);
     if (url === undefined) return false;
     if (isSelf(url, selfHost)) return true;
     return parsed.some((p) => p.protocol === url.protocol && p.port === url.port && p.host.test(url.hostname));
+  };
+  // Each socket is judged twice (socket.io's `cors` and the handshake middleware), and the sockets of
+  // one deployment send a handful of distinct origins: remembering verdicts spares a reconnect storm
+  // two URL parses per socket.
+  const verdicts = new Map<string, boolean>();
+  return function isOriginAllowed(origin: string | undefined, selfHost?: string): boolean {
+    if (origin === undefined) return true;
+    const key = `${origin}\n${selfHost ?? ''}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = judge(origin, selfHost);
+      if (verdicts.size >= MAX_REMEMBERED_VERDICTS) verdicts.clear(); // a client inventing origins cannot grow it
+      verdicts.set(key, verdict);
+    }
+    return verdict;
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The socket.io `Server` options the gateway is built and tested for.
  *
- * Why this exists: the app creates the `Server` (the gateway never listens), but two options decide
- * whether the gateway's guarantees hold — how big a client message may be, and which origins get CORS
- * answers for long-polling — so they live next to the gateway and the gateway's tests use them.
+ * Why this exists: the app creates the `Server` (the gateway never listens), but its options decide
+ * whether the gateway's guarantees hold — how big a client message may be, which origins get CORS
+ * answers for long-polling, and that a broadcast is encoded once for all sockets — so they live next
+ * to the gateway and the gateway's tests use them.
  */
 import type { ServerOptions } from 'socket.io';
 import { MAX_TOKEN_CHARS } from './token.js';
@@ -40,6 +41,10 @@ export const GATEWAY_MAX_HTTP_BUFFER_SIZE = 2 * MAX_TOKEN_CHARS;
  *   middleware checks the origin again for every transport and is the check that gives the browser a
  *   readable `origin not allowed`.
  * - `serveClient: false`: the LWC ships socket.io-client as a static resource.
+ * - `perMessageDeflate: false` (socket.io's default, pinned here on purpose): frames are a few hundred
+ *   bytes, so compressing them saves little and costs a deflate per socket per event; and only
+ *   uncompressed, a room broadcast's websocket frame is built once and written as is to every
+ *   socket (socket.io-adapter's pre-encoded `wsPreEncodedFrame` path).
  *
  * @param isOriginAllowed the same check given to `createGateway`
  */
@@ -49,6 +54,7 @@ export function gatewayServerOptions(
   return {
     maxHttpBufferSize: GATEWAY_MAX_HTTP_BUFFER_SIZE,
     serveClient: false,
+    perMessageDeflate: false,
     cors: (req, callback) => callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host) }),
   };
 }

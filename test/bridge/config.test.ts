@@ -116,4 +116,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, EMBEDDED_DATABASE_DIR: '/mnt/disk/bridge' }).database.kind).toBe('embedded');
     expect(loadConfig({ ...production, DATABASE_URL: 'postgres://db/bridge' }).database.kind).toBe('postgres');
   });
+
+  it('sends the legacy event names only with LEGACY_EVENT_NAMES=true', () => {
+    expect(loadConfig({}).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: '' }).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: 'false' }).legacyEventNames).toBe(false);
+    expect(loadConfig({ LEGACY_EVENT_NAMES: ' true ' }).legacyEventNames).toBe(true);
+    expect(problems({ LEGACY_EVENT_NAMES: 'yes' })).toMatch(/LEGACY_EVENT_NAMES: LEGACY_EVENT_NAMES must be true or false/);
+  });
 });

@@ -65,7 +65,7 @@ describe('server process', () => {
     expect(await unknown.exited).toBe(2);
     expect(unknown.output()).toMatch(/unknown --type NOPE/);
     await waitFor(() => /chat:event \{"type":"USER_ENTERED"/.test(watch.output()), 'event at the watching client');
-    expect(watch.output()).toMatch(/refreshChatUsers \{"type":"USER_ENTERED"/);
+    expect(watch.output(), 'legacy names are opt-in').not.toMatch(/refreshChatUsers/);
     watch.child.kill('SIGINT');
     await watch.exited;
     const started = Date.now();

@@ -1,5 +1,6 @@
-// Fan-out over real sockets: every authenticated socket gets each chat event exactly once (plus its
-// legacy name), resync and status reach everyone, tokens expire, and close() empties the room.
+// Fan-out over real sockets: every authenticated socket gets each chat event exactly once, in one
+// frame (its legacy name only when asked for), resync and status reach everyone, tokens expire, and
+// close() empties the room.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION, type ChatEvent } from '../../../bridge/events/contract.js';
 import {
@@ -56,20 +57,23 @@ async function settle(members: Array<{ seen: Array<[string, unknown]> }>): Promi
 }
 
 describe('gateway broadcast', () => {
-  it('sends each chat event exactly once to every socket, with chatupdated for messages', async () => {
+  it('sends each chat event exactly once to every socket, as chat:event only', async () => {
     const members = await room(3);
     h.gateway.broadcast(message('MESSAGE_CREATED'));
+    h.gateway.broadcast(message('USER_ENTERED', 2));
     await settle(members);
     for (const [i, m] of members.entries()) {
       expect(m.seen[0]?.[0], `client ${i} greeted first`).toBe('bridge:status');
       const names = after(m.seen).map(([e]) => e);
-      expect(names, `client ${i}`).toEqual(['chat:event', 'chatupdated', 'bridge:resync']);
+      expect(names, `client ${i}`).toEqual(['chat:event', 'chat:event', 'bridge:resync']);
       expect(after(m.seen)[0]![1], `client ${i} payload`).toEqual(message('MESSAGE_CREATED'));
     }
     expect(await metricValue(h.metrics.eventsForwarded, { type: 'MESSAGE_CREATED' })).toBe(1);
   });
 
-  it('uses refreshChatUsers for user events and the right legacy name for every type', async () => {
+  it('with legacyEventNames, also sends chatupdated for messages and refreshChatUsers for user events', async () => {
+    await h.close();
+    h = await startGateway({ deps: { legacyEventNames: true } });
     const [m] = await room(1);
     const types: ChatEvent['type'][] = ['MESSAGE_UPDATED', 'MESSAGE_DELETED', 'MESSAGE_UNDELETED', 'USER_ENTERED', 'USER_LEFT'];
     types.forEach((type, i) => h.gateway.broadcast(message(type, i)));
@@ -82,6 +86,7 @@ describe('gateway broadcast', () => {
       ...['chat:event', 'refreshChatUsers'],
       'bridge:resync',
     ]);
+    expect(after(m!.seen)[1]![1], 'same payload under both names').toEqual(message('MESSAGE_UPDATED', 0));
   });
 
   it('sends resync reasons to everyone', async () => {

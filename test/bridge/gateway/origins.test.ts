@@ -9,6 +9,14 @@ const allowed = createOriginMatcher([
 ]);
 
 describe('createOriginMatcher', () => {
+  it('judges the same origin again by its Host header, and keeps judging right past its memory', () => {
+    const isAllowed = createOriginMatcher([]);
+    expect(isAllowed('http://127.0.0.1:4000', '127.0.0.1:4000'), 'its own origin').toBe(true);
+    expect(isAllowed('http://127.0.0.1:4000', '127.0.0.1:5000'), 'same origin, another bridge').toBe(false);
+    for (let i = 0; i < 1_000; i++) expect(isAllowed(`https://x${i}.example.com`, 'bridge.example.com')).toBe(false);
+    expect(isAllowed('http://127.0.0.1:4000', '127.0.0.1:4000'), 'after many distinct origins').toBe(true);
+  });
+
   it('allows exact origins and wildcard hosts of one or more labels', () => {
     expect(allowed('https://acme.my.site.com')).toBe(true);
     expect(allowed('http://localhost:3000')).toBe(true);

@@ -208,6 +208,35 @@ describe('createTokenVerifier: refusals', () => {
     }
   });
 
+  it('HS256 reads alike on the fast path and through jose (a header with b64 goes to jose)', async () => {
+    const verify = verifier();
+    /** Signs by hand, so the header can carry an extension jose honours and the fast path leaves to jose. */
+    const hs256 = (payload: JWTPayload, header: Record<string, unknown>) => {
+      const input = `${b64url({ alg: 'HS256', typ: 'JWT', ...header })}.${b64url(payload)}`;
+      return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+    };
+    const outcome = (token: string) => verify(token).then(() => 'accepted', (err: unknown) => (err instanceof TokenError ? err.reason : 'crashed'));
+    const cases: Record<string, JWTPayload> = {
+      valid: claims(),
+      'aud array with ours': claims({ aud: ['other', DEFAULT_TOKEN_AUDIENCE] }),
+      'aud array without ours': claims({ aud: ['other'] }),
+      'no aud': claims({ aud: undefined }),
+      'exp just inside the tolerance': claims({ exp: nowS - 4 }),
+      'exp at the tolerance': claims({ exp: nowS - 5 }),
+      'exp a string': claims({ exp: String(nowS + 600) }),
+      'iat a string': claims({ iat: 'yesterday' }),
+      'nbf at the tolerance': claims({ nbf: nowS + 5 }),
+      'nbf beyond it': claims({ nbf: nowS + 6 }),
+    };
+    for (const [name, payload] of Object.entries(cases)) {
+      expect(await outcome(hs256(payload, {})), name).toBe(await outcome(hs256(payload, { b64: true })));
+    }
+    expect(await outcome(hs256(claims(), {})), 'the fast path accepts').toBe('accepted');
+    const [h, p, sig] = hs256(claims(), {}).split('.') as [string, string, string];
+    const tampered = `${h}.${p}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`; // the first character carries 6 signature bits
+    expect(await outcome(tampered), 'a changed signature').toBe('bad-signature');
+  });
+
   it('keeps library error text out of the message but in the cause, for the log', async () => {
     const err = (await verifier()(await signToken(claims(), 'wrong-secret-wrong-secret-wrong!')).catch((e: unknown) => e)) as TokenError;
     expect(err.message).toBe('token signature invalid');
