@@ -11,6 +11,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isProcessAlive } from '../bridge/process-alive.js';
 
 /** Folder of the session entries, one `<pid>.json` per running dev-mode bridge (git-ignored). */
 export const DEV_SESSIONS_DIR = '.data/dev-sessions';
@@ -38,15 +39,6 @@ export function devSessionFile(pid: number, dir = DEV_SESSIONS_DIR): string {
   return join(dir, `${pid}.json`);
 }
 
-/** Whether a process runs as `pid` (signal 0 only checks; EPERM means it runs as another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Every entry in `dir`, split into those of running processes and the files of stale ones. */
 async function scan(dir: string): Promise<{ live: DevSession[]; stale: string[] }> {
@@ -66,7 +58,7 @@ async function scan(dir: string): Promise<{ live: DevSession[]; stale: string[] 
     } catch {
       continue; // removed meanwhile by its bridge, or not ours to judge
     }
-    if (Number.isInteger(session.pid) && isRunning(session.pid)) live.push(session);
+    if (Number.isInteger(session.pid) && isProcessAlive(session.pid)) live.push(session);
     else stale.push(file);
   }
   return { live, stale };

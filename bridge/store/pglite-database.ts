@@ -14,6 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { INT8_OID, type Database } from './database.js';
+import { isProcessAlive } from '../process-alive.js';
 
 /** The directory is held by another live process; `pid` is that process. */
 export class EmbeddedDirectoryInUseError extends Error {
@@ -74,17 +75,9 @@ async function claim(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
     }
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    const live = owner === process.pid ? held.has(lock) : owner > 0 && isAlive(owner);
+    const live = owner === process.pid ? held.has(lock) : owner > 0 && isProcessAlive(owner);
     if (live) throw new EmbeddedDirectoryInUseError(dir, owner);
     await rm(lock, { force: true }); // left by a process that is gone: take it over
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
-  }
-}

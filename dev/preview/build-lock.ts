@@ -6,6 +6,7 @@
  * is taken over.
  */
 import { open, readFile, rm } from 'node:fs/promises';
+import { isProcessAlive } from '../../bridge/process-alive.js';
 
 /** A lock older than this is taken over whoever holds it, ms. */
 const STALE_MS = 5 * 60_000;
@@ -16,14 +17,6 @@ interface LockHolder {
   at: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function holderOf(lockFile: string): Promise<LockHolder | undefined> {
   try {
@@ -50,7 +43,7 @@ export async function buildOnce<T>(lockFile: string, existing: () => T | undefin
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = await holderOf(lockFile);
-      if (holder && (!isAlive(holder.pid) || Date.now() - holder.at > STALE_MS)) {
+      if (holder && (!isProcessAlive(holder.pid) || Date.now() - holder.at > STALE_MS)) {
         await rm(lockFile, { force: true });
       } else {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
