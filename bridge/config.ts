@@ -167,6 +167,8 @@ const envSchema = z.object({
     z.coerce
       .number({ error: 'EVENT_LOG_RETENTION_HOURS must be a positive number of hours' })
       .positive('EVENT_LOG_RETENTION_HOURS must be a positive number of hours')
+      // A bound a date can be computed from (ten years); beyond it pruning could not name a cut-off.
+      .max(87_600, 'EVENT_LOG_RETENTION_HOURS must be at most 87600 (ten years)')
       .default(72),
   ),
   REPLAY_STORE: optionalText.transform((s) => s ?? '.data/replay.json'),

@@ -5,7 +5,7 @@
  * logs in to), and the file is then renamed `<path>.imported`, so it is never imported twice and an
  * upgrade loses no event.
  */
-import { readFile, rename } from 'node:fs/promises';
+import { access, readFile, rename } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { withDeadline } from '../deadline.js';
 
@@ -34,22 +34,37 @@ export async function readLegacyReplayFile(path: string, channel: string, logger
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err, path }, 'replay file: unreadable; not imported');
     return undefined;
   }
-  let stored: { channel?: unknown; replayId?: unknown };
+  let parsed: unknown;
   try {
-    stored = JSON.parse(text) as typeof stored;
+    parsed = JSON.parse(text);
   } catch (err) {
     logger.warn({ err, path }, 'replay file: not JSON; not imported');
     return undefined;
   }
-  if (stored.channel !== channel || typeof stored.replayId !== 'number' || !Number.isFinite(stored.replayId)) {
-    logger.warn({ path, stored: stored.channel, channel }, 'replay file: no replay id for this channel; not imported');
+  const stored = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { channel?: unknown; replayId?: unknown };
+  // Replay ids are whole numbers (the store keeps them as bigint): a fraction or an unsafe integer
+  // was never written by a bridge and would be refused by the database at every start.
+  if (stored.channel !== channel || !Number.isSafeInteger(stored.replayId)) {
+    logger.warn({ path, stored: stored.channel, channel }, 'replay file: no whole replay id for this channel; not imported');
     return undefined;
   }
   return {
     path,
-    replayId: stored.replayId,
+    replayId: stored.replayId as number,
     async retire() {
-      await rename(path, `${path}.imported`).catch((err) => logger.warn({ err, path }, 'replay file: imported, but could not be renamed'));
+      // Never over an earlier `.imported` file: a second one gets the time in its name.
+      const target = (await exists(`${path}.imported`)) ? `${path}.imported-${Date.now()}` : `${path}.imported`;
+      await rename(path, target).then(
+        () => logger.info({ path, renamedTo: target }, 'replay file: imported and renamed'),
+        (err) => logger.warn({ err, path }, 'replay file: imported, but could not be renamed'),
+      );
     },
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

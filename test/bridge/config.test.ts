@@ -111,6 +111,7 @@ describe('loadConfig', () => {
     expect(problems({ EVENT_LOG_RETENTION_HOURS: '0' })).toMatch(/EVENT_LOG_RETENTION_HOURS: .*positive number of hours/);
     expect(problems({ EVENT_LOG_RETENTION_HOURS: 'soon' })).toMatch(/EVENT_LOG_RETENTION_HOURS: .*positive number of hours/);
     expect(loadConfig({ EVENT_LOG_RETENTION_HOURS: '1.5' }).eventLogRetentionHours).toBe(1.5);
+    expect(problems({ EVENT_LOG_RETENTION_HOURS: '1e12' })).toMatch(/EVENT_LOG_RETENTION_HOURS: .*at most 87600/);
     const production = { NODE_ENV: 'production', SF_INSTANCE_URL: 'https://acme.my.salesforce.com', SF_ACCESS_TOKEN: 't', CHAT_TOKEN_SECRET: SECRET };
     expect(problems(production)).toMatch(/DATABASE_URL or EMBEDDED_DATABASE_DIR: NODE_ENV=production needs a store that outlives the process/);
     expect(loadConfig({ ...production, EMBEDDED_DATABASE_DIR: '/mnt/disk/bridge' }).database.kind).toBe('embedded');

@@ -1,9 +1,9 @@
 // Upgrading from the bridge that kept its replay position in `.data/replay.json`: the first start
 // on the store resubscribes from the file's position (nothing published meanwhile is lost), the
 // store holds it from then on, and the file is renamed so it is never imported again.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,5 +76,22 @@ describe('old replay.json', () => {
     expect(await readLegacyReplayFile(fileWith(JSON.stringify({ channel: '/event/Other__e', replayId: 5 })), CHANNEL, logger)).toBeUndefined();
     expect(await readLegacyReplayFile(fileWith(JSON.stringify({ channel: CHANNEL, replayId: 'five' })), CHANNEL, logger)).toBeUndefined();
     expect((await readLegacyReplayFile(fileWith(JSON.stringify({ channel: CHANNEL, replayId: 5 })), CHANNEL, logger))?.replayId).toBe(5);
+  });
+
+  it('is ignored, not thrown at, when it holds null, a fraction or an id no bigint holds (the store would refuse them at every start)', async () => {
+    for (const content of ['null', '5', '[]', JSON.stringify({ channel: CHANNEL, replayId: 1.5 }), JSON.stringify({ channel: CHANNEL, replayId: 1e20 })]) {
+      expect(await readLegacyReplayFile(fileWith(content), CHANNEL, logger), content).toBeUndefined();
+    }
+  });
+
+  it('is renamed beside an earlier .imported file, never over it', async () => {
+    const path = fileWith(JSON.stringify({ channel: CHANNEL, replayId: 7 }));
+    writeFileSync(`${path}.imported`, 'an earlier import');
+    await (await readLegacyReplayFile(path, CHANNEL, logger))!.retire();
+    expect(existsSync(path)).toBe(false);
+    expect(readFileSync(`${path}.imported`, 'utf8')).toBe('an earlier import');
+    const renamed = readdirSync(dirname(path)).filter((f) => /^replay\.json\.imported-\d+$/.test(f));
+    expect(renamed).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(dirname(path), renamed[0]!), 'utf8')).replayId).toBe(7);
   });
 });
