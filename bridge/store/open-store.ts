@@ -12,7 +12,7 @@ import { DeadlineError, withDeadline } from '../deadline.js';
 import type { Database } from './database.js';
 import { createEventStore, type EventStore } from './event-store.js';
 import { migrate } from './migrate.js';
-import { EmbeddedDirectoryInUseError, openPgliteDatabase } from './pglite-database.js';
+import { EmbeddedDirectoryInUseError, ForeignDirectoryError, openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
 /** Longest opening and migrating may take, ms: a first PGlite open (initdb) takes ~2–9 s here. */
@@ -64,7 +64,12 @@ export async function openStore(choice: DatabaseChoice, logger: Logger, options:
   } catch (err) {
     void db?.close().catch(() => undefined);
     if (err instanceof DeadlineError) throw new ConfigError([err.message]);
-    const reason = err instanceof EmbeddedDirectoryInUseError ? 'in use by another bridge (pid ' + err.pid + '); give each bridge a directory of its own' : describe(err);
+    const reason =
+      err instanceof EmbeddedDirectoryInUseError
+        ? 'in use by another bridge (pid ' + err.pid + '); give each bridge a directory of its own'
+        : err instanceof ForeignDirectoryError
+          ? 'it holds other files and no database; name an empty or new directory'
+          : describe(err);
     throw new ConfigError([`${variable}: cannot open ${where} (${reason})`], { cause: err });
   }
 }

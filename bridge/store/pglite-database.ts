@@ -11,7 +11,7 @@
  * SIGKILL) is taken over.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { INT8_OID, type Database } from './database.js';
 import { isProcessAlive } from '../process-alive.js';
@@ -30,10 +30,12 @@ export class EmbeddedDirectoryInUseError extends Error {
 /**
  * Opens (and on first use creates) the embedded database.
  * @param dir - data directory; `undefined` keeps everything in memory (gone at close).
- * @throws EmbeddedDirectoryInUseError when another live process holds `dir`; the file system's
+ * @throws EmbeddedDirectoryInUseError when another live process holds `dir`; ForeignDirectoryError
+ *   when `dir` holds other files and no database; the file system's
  *   error when `dir` cannot be created or written; PGlite's when the files are not a database.
  */
 export async function openPgliteDatabase(dir?: string): Promise<Database> {
+  if (dir !== undefined) await refuseForeignDirectory(dir);
   const release = dir === undefined ? async () => undefined : await claim(dir);
   let db: PGlite;
   try {
@@ -56,12 +58,31 @@ export async function openPgliteDatabase(dir?: string): Promise<Database> {
   };
 }
 
+/** The directory holds files but no database: opening it would write a database among them. */
+export class ForeignDirectoryError extends Error {
+  constructor(readonly dir: string) {
+    super(`${dir} holds other files and no database; name an empty or new directory`);
+    this.name = 'ForeignDirectoryError';
+  }
+}
+
+/** Refuses a directory that exists, is not empty and holds no PostgreSQL data (`PG_VERSION`). */
+async function refuseForeignDirectory(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch((err: NodeJS.ErrnoException): string[] => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  if (entries.length > 0 && !entries.includes('PG_VERSION')) throw new ForeignDirectoryError(dir);
+}
+
 /** Lock files this process holds: a lock naming our own pid but absent here is a dead predecessor's (pids repeat across container restarts). */
 const held = new Set<string>();
 
 /** Takes `<dir>.lock` for this process; resolves with its release. */
 async function claim(dir: string): Promise<() => Promise<void>> {
-  const lock = resolve(`${dir.replace(/\/+$/, '')}.lock`);
+  // The real path, so a symlink to a held directory meets the same lock.
+  const real = await realpath(dir).catch(() => resolve(dir));
+  const lock = `${real.replace(/\/+$/, '')}.lock`;
   await mkdir(dirname(lock), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {

@@ -3,7 +3,7 @@
 // would corrupt it), a lock left by a dead process is taken over, and dev mode's default
 // directory falls back to memory instead of refusing. Failures name the variable to fix.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -43,6 +43,25 @@ describe('embedded store on disk', () => {
     expect(store.kind).toBe('pglite');
     await store.close();
   }, 30_000);
+
+  it('refuses a directory that holds other files and no database, and leaves it as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-foreign-'));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    await expect(openStore({ kind: 'embedded', dir, explicit: true }, logger)).rejects.toThrow(/EMBEDDED_DATABASE_DIR: cannot open .* \(it holds other files and no database/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('holds the directory under its real path: a symlink to it meets the same lock', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'bridge-real-')), 'pglite');
+    const link = join(mkdtempSync(join(tmpdir(), 'bridge-link-')), 'pglite');
+    const first = await openStore({ kind: 'embedded', dir, explicit: true }, logger);
+    try {
+      symlinkSync(dir, link);
+      await expect(openStore({ kind: 'embedded', dir: link, explicit: true }, logger)).rejects.toThrow(/in use by another bridge/);
+    } finally {
+      await first.close();
+    }
+  });
 
   it('names DATABASE_URL, without its password, when the server cannot be reached', async () => {
     const opened = openStore({ kind: 'postgres', url: 'postgres://bridge:s3cret@127.0.0.1:9/bridge' }, logger);
