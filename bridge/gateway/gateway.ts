@@ -216,11 +216,12 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
 
   /**
    * Catches `socket` up from `from`, then lets it receive live events. It sits in {@link
-   * CATCHING_UP_ROOM} from its connection on (joined in the same tick, before any broadcast could
-   * reach it), so every live event meanwhile is held; once the log is read, the caught-up events,
-   * then the held ones after the last caught-up `seq`, are sent and the socket leaves the room — all
-   * in one tick, so no broadcast slips between. On a gap: `bridge:resync { reason: 'gap' }`, then
-   * every held event.
+   * CATCHING_UP_ROOM} from its connection on (socket.io adds a socket to the namespace and fires
+   * `connection` in one synchronous call, `Namespace._doConnect`, so no broadcast reaches it first),
+   * and every live event meanwhile is held. Once the log is read, the caught-up events, then the held
+   * ones after the last caught-up `seq`, are sent and the socket leaves the room — in one tick, so no
+   * broadcast slips between. On a gap: `bridge:resync { reason: 'gap' }`, then every held event. What
+   * is held is bounded by the catch-up's deadline (`CATCH_UP_DEADLINE_MS`) times the event rate.
    */
   async function catchUp(socket: GatewaySocket, from: CatchUpFrom, who: object): Promise<void> {
     const started = now();
