@@ -16,6 +16,7 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events/contract.js';
+import type { CatchUpLog } from './gateway/catch-up.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { createOriginMatcher } from './gateway/origins.js';
 import { gatewayServerOptions } from './gateway/server-options.js';
@@ -100,14 +101,25 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     legacyReplay: deps.legacyReplay,
     logger: logger.child({ part: 'upstream' }),
     metrics,
-    onEvent({ event }) {
-      // The socket contract is unchanged for now: sockets get the event without its seq.
-      gateway.broadcast(event);
+    onEvent({ seq, event }) {
+      gateway.broadcast({ ...event, seq });
       return gateway.socketCount();
     },
     onResync: (reason) => gateway.resync(reason),
     onStateChange: (state) => gateway.setUpstreamState(state),
   });
+
+  /** The log's identity, read in listen() before any socket can connect. */
+  let epoch: string | undefined;
+  const catchUpLog: CatchUpLog = {
+    epoch: () => epoch!,
+    position: () => store.logPosition(),
+    // Only this bridge's stream: a store may hold another org's events (dev mode makes a new org per start).
+    eventsAfter(afterSeq, limit) {
+      const session = subscriber.session();
+      return store.eventsAfter(afterSeq, { limit, stream: session && { orgId: session.orgId, channel: config.channel } });
+    },
+  };
 
   const verifyToken = createTokenVerifier({ ...config.token, orgId: () => subscriber.session()?.orgId });
   const gateway = createGateway(io, {
@@ -122,6 +134,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     },
     isOriginAllowed,
     upstreamState: () => subscriber.state(),
+    log: catchUpLog,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     legacyEventNames: config.legacyEventNames,
@@ -136,6 +149,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     subscriber,
     metrics,
     async listen(port, host) {
+      epoch ??= (await store.logPosition()).epoch;
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {

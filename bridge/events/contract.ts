@@ -14,8 +14,12 @@
  * 2.0.0: the legacy names `chatupdated` and `refreshChatUsers` are no longer sent by default (one
  * frame per event per socket); a bridge started with `LEGACY_EVENT_NAMES=true` still sends them.
  * A removal for clients that listened to them, hence a major version.
+ *
+ * 2.1.0 (additive): catch-up by sequence. `chat:event` carries `seq` ({@link SequencedChatEvent});
+ * `bridge:status` carries the log's `epoch`; the handshake takes `auth: { token, since?, epoch? }`
+ * ({@link HandshakeAuth}); `bridge:resync` may say `gap`.
  */
-export const CONTRACT_VERSION = '2.0.0';
+export const CONTRACT_VERSION = '2.1.0';
 
 /** API name of the platform event that Salesforce publishes after every committed chat change. */
 export const CHAT_EVENT_API_NAME = 'Chat_Event__e';
@@ -90,10 +94,46 @@ export interface ChatEvent {
   eventUuid: string;
 }
 
+/**
+ * A {@link ChatEvent} as `chat:event` carries it: with its place in the bridge's event log. A client
+ * keeps the highest `seq` it saw and sends it back as `auth.since` when it reconnects.
+ */
+export interface SequencedChatEvent extends ChatEvent {
+  /** Position in the log named by `bridge:status`'s `epoch`: increasing, with gaps. Never compute with it beyond comparing. */
+  seq: number;
+}
+
+/**
+ * What a browser sends in the socket.io handshake (`auth`).
+ *
+ * With `since`, the socket first receives every logged event with `seq > since`, in order, then live
+ * events, none missed and none twice — or, when that cannot be promised in full, `bridge:resync`
+ * `{ reason: 'gap' }` and live events only (all or nothing, as Centrifugo's recovery). Without it
+ * (a new client) only live events. A `since` that is not a non-negative safe integer, or an `epoch`
+ * that is not a string, is refused (`connect_error` reason `malformed`).
+ */
+export interface HandshakeAuth {
+  /** The browser token ({@link BridgeTokenClaims}). */
+  token: string;
+  /** Highest `seq` the client received. */
+  since?: number;
+  /** The `epoch` of the `bridge:status` that `since` came with; another log's epoch means a gap. */
+  epoch?: string;
+}
+
+/** At most this many `seq` values a socket may be behind (`latestSeq - since`) to be caught up; further behind: `gap`. */
+export const MAX_CATCH_UP_SPAN = 1_000;
+
 /** Why the bridge cannot guarantee that a browser has seen every event (`bridge:resync`). */
 export type ResyncReason =
   /** The stored replay id had expired; the bridge replayed everything still retained (-2). */
-  'replay-id-expired';
+  | 'replay-id-expired'
+  /**
+   * Sent to one socket at connect: its `since` cannot be caught up in full — pruned from the log,
+   * ahead of it, from another log (`epoch`), more than {@link MAX_CATCH_UP_SPAN} behind, or the log
+   * could not be read in time. No caught-up events were sent; live events follow.
+   */
+  | 'gap';
 
 /** Every state of the one upstream CometD subscription (the `sfcb_upstream_state` gauge shows each). */
 export const UPSTREAM_STATES = ['connected', 'reconnecting', 'degraded'] as const;
@@ -112,18 +152,26 @@ export interface TypingNotice {
 
 /** Events the bridge emits to browsers. */
 export interface ServerToClientEvents {
-  /** Every valid `Chat_Event__e`, once per socket. */
-  'chat:event': (event: ChatEvent) => void;
+  /** Every valid `Chat_Event__e`, once per socket, in `seq` order. */
+  'chat:event': (event: SequencedChatEvent) => void;
   /** Legacy name the original component listened to; sent for category `messages`, only with `LEGACY_EVENT_NAMES=true`. */
-  chatupdated: (event: ChatEvent) => void;
+  chatupdated: (event: SequencedChatEvent) => void;
   /** Legacy name the original component listened to; sent for category `presence`, only with `LEGACY_EVENT_NAMES=true`. */
-  refreshChatUsers: (event: ChatEvent) => void;
+  refreshChatUsers: (event: SequencedChatEvent) => void;
   /** Another user started or stopped typing. Never sent back to the typer's own sockets. */
   typing: (notice: TypingNotice) => void;
   /** Continuity cannot be guaranteed: reload history and users. */
   'bridge:resync': (payload: { reason: ResyncReason }) => void;
-  /** Upstream state, on connect and whenever it changes. */
-  'bridge:status': (payload: { upstream: UpstreamState; contractVersion: string }) => void;
+  /** Upstream state and the log's identity, on connect and whenever the state changes. */
+  'bridge:status': (payload: BridgeStatus) => void;
+}
+
+/** `bridge:status` payload. */
+export interface BridgeStatus {
+  upstream: UpstreamState;
+  contractVersion: string;
+  /** Identity of the event log the `seq` values belong to (a uuid); send it back as `auth.epoch`. */
+  epoch: string;
 }
 
 /** Events a browser may emit. Every other event name is ignored. Payloads are ignored. */

@@ -5,7 +5,9 @@
  * out to all browsers. This module owns the browser side of that: the handshake (origin, then the
  * signed token from Salesforce), a room per user (all tabs of one user), the broadcasts
  * (`chat:event`, opt-in legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
- * allowed — typing notices, relayed to other users under a rate limit. It is given a socket.io
+ * allowed — typing notices, relayed to other users under a rate limit — and the catch-up of a
+ * socket that reconnects with `auth.since` (catch-up.ts reads the log; here its live events are held
+ * back meanwhile and joined at the seam by `seq`). It is given a socket.io
  * `Server` and its parts (token verifier, origin check, metrics, logger) and never listens itself,
  * like `createApplication(httpServer, deps)` in socket.io's basic-crud example.
  *
@@ -19,17 +21,18 @@ import {
   CONTRACT_VERSION,
   TYPING_EXPIRY_MS,
   TYPING_RATE_PER_SECOND,
-  type ChatEvent,
   type ChatEventCategory,
   type ClientToServerEvents,
   type InterServerEvents,
   type ResyncReason,
+  type SequencedChatEvent,
   type ServerToClientEvents,
   type SocketData,
   type UpstreamState,
 } from '../events/contract.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId } from '../salesforce/salesforce-id.js';
+import { parseCatchUpFrom, readCatchUp, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type TypingRelayNotice } from './typing.js';
@@ -41,9 +44,10 @@ type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSer
 /**
  * `err.data.reason` of a refused handshake (`connect_error` in the browser), and the `reason` label of
  * `socketsRefused`: a {@link TokenRefusal}, `origin` (Origin not allowed), `internal` (the bridge
- * could not verify the token; nothing the client did) or `closing` (the bridge is shutting down).
+ * could not verify the token; nothing the client did), `closing` (the bridge is shutting down) or
+ * `malformed` (`auth.since` / `auth.epoch` not of their documented shape, see `HandshakeAuth`).
  */
-export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing';
+export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing' | 'malformed';
 
 /** Consecutive over-rate seconds after which a typing flooder is disconnected, by default. */
 export const DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER = 3;
@@ -56,6 +60,10 @@ export interface GatewayDeps {
   isOriginAllowed: (origin: string | undefined, selfHost?: string) => boolean;
   /** Upstream state sent to each socket on connect. */
   upstreamState: () => UpstreamState;
+  /** The event log: its epoch (in `bridge:status`) and what catch-ups read. */
+  log: CatchUpLog;
+  /** Catch-up limits (span, page size, deadline); defaults in catch-up.ts. */
+  catchUp?: CatchUpLimits;
   metrics: BridgeMetrics;
   logger: Logger;
   /**
@@ -78,15 +86,16 @@ export interface GatewayDeps {
 /** The gateway's handle, used by the app to push upstream news to browsers. */
 export interface Gateway {
   /**
-   * Sends a valid chat event to every authenticated socket, once each, as `chat:event` — one frame,
+   * Sends a logged chat event to every authenticated socket, once each, as `chat:event` — one frame,
    * encoded once for all sockets; with `legacyEventNames`, then also as `chatupdated` (category
-   * `messages`) or `refreshChatUsers` (`presence`). A MESSAGE_CREATED also ends its author's typing
-   * notice. Counts `eventsForwarded` by type.
+   * `messages`) or `refreshChatUsers` (`presence`). Sockets still catching up get it after their
+   * catch-up instead (unless the catch-up held it). A MESSAGE_CREATED also ends its author's typing
+   * notice. Counts `eventsForwarded` by type. Call in `seq` order.
    */
-  broadcast(event: ChatEvent): void;
+  broadcast(event: SequencedChatEvent): void;
   /** Sends `bridge:resync` `{ reason }` to every socket. */
   resync(reason: ResyncReason): void;
-  /** Sends `bridge:status` `{ upstream, contractVersion }` to every socket when `state` differs from the last one sent. */
+  /** Sends `bridge:status` `{ upstream, contractVersion, epoch }` to every socket when `state` differs from the last one sent. */
   setUpstreamState(state: UpstreamState): void;
   /** Authenticated sockets connected now. */
   socketCount(): number;
@@ -98,6 +107,13 @@ export interface Gateway {
 const LEGACY_EVENT_NAME = { messages: 'chatupdated', presence: 'refreshChatUsers' } as const satisfies Record<ChatEventCategory, keyof ServerToClientEvents>;
 /** Room of one user's sockets (all tabs), so typing notices can skip them. */
 const userRoom = (userKey: string): string => `user:${userKey}`;
+/**
+ * Room of the sockets catching up: live broadcasts skip it (`io.except`), and their events are held
+ * for each such socket instead. socket.io's in-memory adapter turns the except-rooms into a set of
+ * their members once per emit and still encodes the frame once for all, so the cost is one set
+ * lookup per socket, and the set is as small as the room.
+ */
+const CATCHING_UP_ROOM = 'catching-up';
 /** Inbound event names the gateway acts on. */
 const TYPING_EVENTS: Readonly<Record<string, boolean>> = { 'typing:start': true, 'typing:stop': false };
 /** Longest delay `setTimeout` takes, ms. */
@@ -148,6 +164,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     now,
   });
   const sockets = new Map<string, { socket: GatewaySocket; expiryTimer: NodeJS.Timeout }>();
+  /** Sockets catching up (members of {@link CATCHING_UP_ROOM}) → the live events held for each, in order. */
+  const held = new Map<string, SequencedChatEvent[]>();
   let announcedState = deps.upstreamState();
   let closed = false;
   let typingTimer: { at: number; handle: NodeJS.Timeout } | undefined;
@@ -169,6 +187,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       return refuse(socket, next, 'origin', 'origin not allowed', { origin: origin?.slice(0, 200) });
     }
     const auth: unknown = socket.handshake.auth;
+    if (parseCatchUpFrom(auth) === 'malformed') return refuse(socket, next, 'malformed', 'auth.since must be a non-negative integer, auth.epoch a string');
     const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
     deps.verifyToken(token).then(
       (data) => {
@@ -187,6 +206,43 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
         refuse(socket, next, 'internal', 'token could not be verified');
       },
     );
+  }
+
+  /** Sends one chat event to a socket or a broadcast (and its legacy name, when enabled). */
+  function sendEvent(target: Pick<GatewaySocket, 'emit'> | Pick<GatewayServer, 'emit'>, event: SequencedChatEvent): void {
+    target.emit('chat:event', event);
+    if (legacyEventNames) target.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
+  }
+
+  /**
+   * Catches `socket` up from `from`, then lets it receive live events. It sits in {@link
+   * CATCHING_UP_ROOM} from its connection on (socket.io adds a socket to the namespace and fires
+   * `connection` in one synchronous call, `Namespace._doConnect`, so no broadcast reaches it first),
+   * and every live event meanwhile is held. Once the log is read, the caught-up events, then the held
+   * ones after the last caught-up `seq`, are sent and the socket leaves the room — in one tick, so no
+   * broadcast slips between. On a gap: `bridge:resync { reason: 'gap' }`, then every held event. What
+   * is held is bounded by the catch-up's deadline (`CATCH_UP_DEADLINE_MS`) times the event rate.
+   */
+  async function catchUp(socket: GatewaySocket, from: CatchUpFrom, who: object): Promise<void> {
+    const started = now();
+    const result = await readCatchUp(deps.log, from, deps.catchUp);
+    const pending = held.get(socket.id);
+    if (pending === undefined) return; // disconnected meanwhile
+    held.delete(socket.id);
+    let throughSeq = -1;
+    if (result.ok) {
+      for (const event of result.events) sendEvent(socket, event);
+      throughSeq = result.throughSeq;
+    } else {
+      socket.emit('bridge:resync', { reason: 'gap' });
+    }
+    for (const event of pending) if (event.seq > throughSeq) sendEvent(socket, event);
+    void socket.leave(CATCHING_UP_ROOM);
+    const outcome = result.ok ? 'caught-up' : result.gap;
+    metrics.catchUps.inc({ outcome });
+    const detail = { ...who, since: from.since, outcome, events: result.ok ? result.events.length : 0, held: pending.length, ms: now() - started };
+    if (result.ok || result.gap !== 'store') log.debug(detail, 'catch-up done');
+    else log.warn({ ...detail, err: result.error }, 'catch-up: event log unreadable; sent gap');
   }
 
   function emitTyping({ userKey, notice }: TypingRelayNotice): void {
@@ -245,12 +301,19 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       socket.conn.close(true);
     });
 
+    // The middleware refused a malformed request, so this is a request or none.
+    const from = parseCatchUpFrom(socket.handshake.auth) as CatchUpFrom | undefined;
+    if (from) {
+      void socket.join(CATCHING_UP_ROOM);
+      held.set(socket.id, []);
+    }
     void socket.join(userRoom(userKey));
-    socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION });
+    socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch() });
     for (const n of relay.typers()) {
       if (n.userKey !== userKey) socket.emit('typing', n.notice);
     }
-    log.debug({ ...who, transport: socket.conn.transport.name }, 'socket connected');
+    log.debug({ ...who, transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
+    if (from) void catchUp(socket, from, who);
 
     socket.onAny((event: unknown) => {
       const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
@@ -290,6 +353,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       const entry = sockets.get(socket.id);
       if (entry === undefined) return;
       sockets.delete(socket.id);
+      held.delete(socket.id);
       clearTimeout(entry.expiryTimer);
       metrics.socketsConnected.dec();
       const ignored = inputFault(reason, description);
@@ -305,8 +369,9 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       // To the whole namespace, not a room: its sockets are exactly the authenticated ones (the
       // handshake middleware admits no other), and a room broadcast builds a set of every socket id
       // on each emit to skip duplicates across rooms — per-socket work the namespace path has not.
-      io.emit('chat:event', event);
-      if (legacyEventNames) io.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
+      // Sockets catching up are skipped and get the event from their catch-up (see CATCHING_UP_ROOM).
+      sendEvent(held.size > 0 ? io.except(CATCHING_UP_ROOM) : io, event);
+      for (const pending of held.values()) pending.push(event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
         const stopped = relay.userSent(canonicalSalesforceId(event.userId));
@@ -321,7 +386,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     setUpstreamState(state) {
       if (state === announcedState) return;
       announcedState = state;
-      io.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION });
+      io.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch() });
     },
 
     socketCount() {
@@ -337,6 +402,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
         socket.disconnect(true);
       }
       relay.clear();
+      held.clear();
     },
   };
 }

@@ -31,6 +31,8 @@ export interface BridgeMetrics {
   readonly clientMessagesIgnored: Counter<'reason'>;
   /** Sockets connected now. */
   readonly socketsConnected: Gauge<string>;
+  /** Catch-ups of sockets that connected with `auth.since`, by `outcome`: `caught-up`, or the gap's reason (`pruned`, `ahead`, `epoch`, `too-far`, `store`). */
+  readonly catchUps: Counter<'outcome'>;
 }
 
 /**
@@ -93,6 +95,12 @@ export function createMetrics(): BridgeMetrics {
     socketsConnected: new Gauge({
       name: 'sfcb_sockets_connected',
       help: 'sockets connected now',
+      registers,
+    }),
+    catchUps: new Counter({
+      name: 'sfcb_catch_ups_total',
+      help: 'catch-ups of reconnecting sockets (auth.since), by outcome: caught-up or the gap reason',
+      labelNames: ['outcome'],
       registers,
     }),
   };

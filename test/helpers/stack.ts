@@ -39,6 +39,8 @@ export interface Stack {
   store: EventStore;
   /** Starts a new bridge (same store) after `bridge.close()`: a restart. */
   restartBridge(): Promise<void>;
+  /** A browser token for `userId` (default a fresh one) in the stack's org. */
+  tokenFor(userId?: string): Promise<string>;
   /** Connects an authenticated socket and waits for `connect`. */
   connect(user?: { userId?: string; name?: string; orgId?: string }, options?: { origin?: string }): Promise<Watcher>;
   /** Publishes a valid event through the dev org; returns its EventUuid. */
@@ -86,6 +88,7 @@ export async function startStack(
     config: local.config,
     store: local.store,
     restartBridge: () => local.restartBridge(),
+    tokenFor: (userId = newUserId()) => local.tokenFor({ userId, name: 'Test User' }),
     async connect(user = {}, options = {}) {
       const token = await local.tokenFor({ userId: user.userId ?? newUserId(), name: user.name ?? 'Test User', orgId: user.orgId });
       const received: Array<[string, unknown]> = [];

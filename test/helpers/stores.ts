@@ -53,7 +53,8 @@ async function pgCtl(bin: string, args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`pg_ctl ${args.at(-1)} failed (${code}): ${output}`);
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (a server that must come back on the same port takes it). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -2,7 +2,7 @@
 // frame (its legacy name only when asked for), resync and status reach everyone, tokens expire, and
 // close() empties the room.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTRACT_VERSION, type ChatEvent } from '../../../bridge/events/contract.js';
+import { CONTRACT_VERSION, type ChatEvent, type SequencedChatEvent } from '../../../bridge/events/contract.js';
 import {
   connected,
   disconnected,
@@ -11,12 +11,14 @@ import {
   record,
   refused,
   startGateway,
+  TEST_EPOCH,
   waitFor,
   type Harness,
   type TestClient,
 } from './support/harness.js';
 
-const message = (type: ChatEvent['type'], n = 1): ChatEvent => ({
+const message = (type: ChatEvent['type'], n = 1): SequencedChatEvent => ({
+  seq: n,
   type,
   recordId: `a0B00000000000${n}`,
   userId: '005000000000001',
@@ -103,13 +105,13 @@ describe('gateway broadcast', () => {
     h.gateway.setUpstreamState('reconnecting'); // unchanged again
     await settle(members);
     expect(after(members[0]!.seen).filter(([e]) => e === 'bridge:status')).toEqual([
-      ['bridge:status', { upstream: 'reconnecting', contractVersion: CONTRACT_VERSION }],
+      ['bridge:status', { upstream: 'reconnecting', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH }],
     ]);
     h.upstream.state = 'degraded';
     const late = h.connect(h.issue({ userId: '005000000000009', name: 'Late' }));
     const status = nextEvent(late, 'bridge:status');
     await connected(late);
-    expect(await status).toEqual({ upstream: 'degraded', contractVersion: CONTRACT_VERSION });
+    expect(await status).toEqual({ upstream: 'degraded', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH });
   });
 
   it('counts sockets, and forgets disconnected ones', async () => {

@@ -5,7 +5,7 @@ import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_VERSION, DEFAULT_TOKEN_AUDIENCE } from '../../../bridge/events/contract.js';
 import { MAX_TOKEN_CHARS, createTokenVerifier } from '../../../bridge/gateway/token.js';
-import { MAX_MESSAGE_BYTES, ORG_ID, connected, metricValue, nextEvent, refused, startGateway, type Harness } from './support/harness.js';
+import { MAX_MESSAGE_BYTES, ORG_ID, connected, metricValue, nextEvent, refused, startGateway, TEST_EPOCH, type Harness } from './support/harness.js';
 import { rsaFixture, signToken, type RsaFixture } from './support/keys.js';
 
 const SECRET = 'handshake-test-secret-0123456789abcdef';
@@ -54,7 +54,7 @@ describe('handshake: token', () => {
       const client = h.connect(token, { origin: LIGHTNING });
       const status = nextEvent(client, 'bridge:status');
       await connected(client);
-      expect(await status).toEqual({ upstream: 'connected', contractVersion: CONTRACT_VERSION });
+      expect(await status).toEqual({ upstream: 'connected', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH });
       client.disconnect();
     }
   });

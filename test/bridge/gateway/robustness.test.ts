@@ -2,7 +2,7 @@
 // transports. None may crash the server or reach other users; the server keeps serving new clients.
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../../bridge/events/contract.js';
+import type { SequencedChatEvent } from '../../../bridge/events/contract.js';
 import {
   MAX_HTTP_BUFFER_SIZE,
   MAX_MESSAGE_BYTES,
@@ -24,7 +24,8 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const event: ChatEvent = {
+const event: SequencedChatEvent = {
+  seq: 1,
   type: 'MESSAGE_CREATED',
   recordId: 'a0B000000000001',
   userId: '005000000000002',

@@ -136,6 +136,7 @@ describe('typing relay over sockets', () => {
     ann1.client.emit('typing:start');
     await waitFor(() => typing(bob).length === 1, 'start notice', { timeoutMs: 3_000 });
     h!.gateway.broadcast({
+      seq: 1,
       type: 'MESSAGE_CREATED',
       recordId: 'a0B000000000001',
       userId: `${ANN}AAA`, // 18-character form of Ann's id in the event

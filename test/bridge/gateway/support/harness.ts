@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { Server } from 'socket.io';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SocketData, UpstreamState } from '../../../../bridge/events/contract.js';
+import type { CatchUpLog } from '../../../../bridge/gateway/catch-up.js';
 import { createGateway, type Gateway, type GatewayDeps, type GatewayServer } from '../../../../bridge/gateway/gateway.js';
 import { createOriginMatcher } from '../../../../bridge/gateway/origins.js';
 import { GATEWAY_MAX_HTTP_BUFFER_SIZE, GATEWAY_MAX_MESSAGE_BYTES, gatewayServerOptions } from '../../../../bridge/gateway/server-options.js';
@@ -50,6 +51,16 @@ export interface Harness {
 
 export const ORG_ID = '00D000000000001';
 
+/** The epoch of the harness's log (an empty one unless `deps.log` is given). */
+export const TEST_EPOCH = '00000000-0000-4000-8000-000000000000';
+
+/** An event log that holds nothing: every `since` but 0 is ahead of it. */
+const emptyLog: CatchUpLog = {
+  epoch: () => TEST_EPOCH,
+  position: async () => ({ epoch: TEST_EPOCH, prunedThroughSeq: 0, latestSeq: 0 }),
+  eventsAfter: async () => [],
+};
+
 /**
  * Starts an http server on 127.0.0.1:0 with a socket.io `Server` and the gateway.
  * Unless `deps.verifyToken` is given, tokens are opaque strings from {@link Harness.issue}.
@@ -86,6 +97,7 @@ export async function startGateway(
       return data;
     },
     upstreamState: () => upstream.state,
+    log: emptyLog,
     metrics,
     logger,
     ...options.deps,
