@@ -48,6 +48,8 @@ class FakeSocket extends Handlers {
         this.active = true;
         this.closed = false;
         this.connectCalls = 0;
+        /** The `auth` payload of every successful handshake, oldest first. */
+        this.handshakes = [];
         this.io = new FakeManager();
     }
     emit(name, ...args) {
@@ -118,9 +120,13 @@ export const socketIoMock = {
     get socket() {
         return current();
     },
-    /** The handshake succeeds (also used for a reconnect). */
+    /**
+     * The handshake succeeds (also used for a reconnect). Resolves `auth` first, as socket.io does
+     * at every handshake, so code that decides something when its auth is read sees it happen.
+     */
     fireMockConnect() {
         const socket = current();
+        socket.handshakes.push(socket.handshakeAuth());
         socket.connected = true;
         socket.active = true;
         socket.fire('connect');

@@ -8,6 +8,12 @@
  *   bridge refuses a handshake because the token expired.
  * - Turns `chat:event`, `bridge:resync` and every (re)connect into ONE refresh request per burst
  *   (coalescing): the component reloads history/users through Apex, never from socket payloads.
+ * - Catches up after a drop instead of reloading everything (contract 2.1.0, README "Catch-up after
+ *   a drop"): keeps the highest `seq` of `chat:event` and the `epoch` of `bridge:status`, and once it
+ *   has both sends them as `auth.since` / `auth.epoch` at every handshake. A connect that resumed
+ *   this way reloads nothing by itself: the bridge replays every missed `chat:event`, and each one
+ *   triggers the same per-event refresh as a live one. A full reload happens on a connect without
+ *   `since`, on `bridge:resync` (any reason, including `gap`), and when the log's epoch changes.
  * - Relays typing: emits `typing:start` (throttled) and `typing:stop` (on send, blur or idle), and
  *   keeps the list of OTHER users typing from `typing` notices.
  * - Reports connection state (connecting / connected / reconnecting / offline) plus the bridge's
@@ -208,6 +214,13 @@ export class ChatSocket {
         this.stopped = false;
         this.tokenReconnects = 0;
 
+        // Catch-up position: the highest `seq` received and the epoch (log identity) it belongs to.
+        // Null until seen; both are needed before a handshake may claim `since`.
+        this.lastSeq = null;
+        this.epoch = null;
+        // Whether the newest handshake carried `since`: decides if its connect must reload everything.
+        this.resuming = false;
+
         this.refreshTimer = null;
         this.refreshing = false;
         this.pendingScope = null;
@@ -226,6 +239,17 @@ export class ChatSocket {
                 this.onError(new Error('Could not reconnect to the chat server.'));
             }
         };
+    }
+
+    /**
+     * What the next handshake sends as `auth`: always the newest token, plus `since` and `epoch`
+     * once both are known (a `since` without its epoch could be matched against another log).
+     * Records whether this handshake resumes, for the `connect` handler.
+     * @returns {{token: string, since?: number, epoch?: string}} The handshake auth payload.
+     */
+    handshakeAuth() {
+        this.resuming = this.lastSeq !== null && this.epoch !== null;
+        return this.resuming ? { token: this.token, since: this.lastSeq, epoch: this.epoch } : { token: this.token };
     }
 
     /** True while the socket is connected. */
@@ -252,8 +276,9 @@ export class ChatSocket {
         }
         const io = this.io;
         this.socket = io(this.url, {
-            // A function, so every handshake (including automatic reconnects) sends the newest token.
-            auth: (callback) => callback({ token: this.token }),
+            // A function, so every handshake (including automatic reconnects) sends the newest token
+            // and catch-up position.
+            auth: (callback) => callback(this.handshakeAuth()),
             transports: ['websocket', 'polling']
         });
         this.bind(this.socket);
@@ -422,7 +447,11 @@ export class ChatSocket {
         socket.on('connect', () => {
             this.tokenReconnects = 0;
             this.setState(ConnectionState.CONNECTED);
-            this.requestRefresh(BOTH);
+            // Resumed with `since`: the bridge replays what was missed (or sends bridge:resync when
+            // it cannot), so reloading everything here would only repeat that work.
+            if (!this.resuming) {
+                this.requestRefresh(BOTH);
+            }
         });
         socket.on('disconnect', (reason) => {
             this.typingActive = false;
@@ -458,15 +487,54 @@ export class ChatSocket {
                 this.onError(error);
             }
         });
-        socket.on(SERVER_EVENTS.CHAT_EVENT, (event) => this.requestRefresh(scopeForEvent(event)));
+        socket.on(SERVER_EVENTS.CHAT_EVENT, (event) => {
+            this.noteSeq(event && event.seq);
+            this.requestRefresh(scopeForEvent(event));
+        });
+        // Continuity is lost (any reason, 'gap' included): only a full reload is safe.
         socket.on(SERVER_EVENTS.RESYNC, () => this.requestRefresh(BOTH));
         socket.on(SERVER_EVENTS.STATUS, (status) => {
             this.upstream = status && status.upstream ? status.upstream : null;
+            this.noteEpoch(status ? status.epoch : undefined);
             this.publishStatus();
         });
         socket.on(SERVER_EVENTS.TYPING, (notice) => this.handleTyping(notice));
         if (socket.io && typeof socket.io.on === 'function') {
             Object.keys(this.managerHandlers).forEach((name) => socket.io.on(name, this.managerHandlers[name]));
+        }
+    }
+
+    /**
+     * Keeps the highest `seq` seen. Anything but a non-negative safe integer is ignored: the bridge
+     * refuses a malformed `since`, and one bad event must not cost the connection.
+     * @param {*} seq `chat:event`'s `seq`.
+     */
+    noteSeq(seq) {
+        if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+            return;
+        }
+        if (this.lastSeq === null || seq > this.lastSeq) {
+            this.lastSeq = seq;
+        }
+    }
+
+    /**
+     * Takes the epoch of `bridge:status`. A different epoch than the one held means another log
+     * (e.g. a new database): its `seq` values do not continue ours, so what we hold is forgotten and
+     * everything is reloaded. A bridge without epochs (contract < 2.1) leaves catch-up off.
+     * @param {*} epoch `bridge:status`'s `epoch`.
+     */
+    noteEpoch(epoch) {
+        const next = typeof epoch === 'string' && epoch.length > 0 ? epoch : null;
+        if (next === this.epoch) {
+            return;
+        }
+        const changed = this.epoch !== null;
+        this.epoch = next;
+        // Seqs of the old log would be "ahead" of (or misplaced in) the new one: start over.
+        this.lastSeq = null;
+        if (changed) {
+            this.requestRefresh(BOTH);
         }
     }
 

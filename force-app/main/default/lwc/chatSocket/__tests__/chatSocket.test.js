@@ -274,4 +274,109 @@ describe('c/chatSocket ChatSocket', () => {
         expect(socket.io.handlers.get('reconnect_attempt')).toEqual([]);
         expect(calls.status[calls.status.length - 1].state).toBe(ConnectionState.OFFLINE);
     });
+
+    describe('catch-up by seq (contract 2.1.0)', () => {
+        const EPOCH = '3f1c9a52-0d2e-4b8e-9c1a-6f0b7e2d4a11';
+
+        /** A started, connected socket that has seen `bridge:status` and events up to seq 7, refreshes done. */
+        async function connectedWithSeq() {
+            const created = createChatSocket();
+            await created.chatSocket.start();
+            socketIoMock.fireMockConnect();
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch: EPOCH });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 5 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 7 });
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+            created.calls.refresh.length = 0;
+            return created;
+        }
+
+        /** The connection drops and socket.io reconnects: a new handshake, then the bridge's status. */
+        function reconnect(epoch = EPOCH) {
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch });
+        }
+
+        it('sends only the token until it has seen a seq and an epoch, then since and epoch', async () => {
+            const { chatSocket, calls } = createChatSocket();
+            await chatSocket.start();
+            const socket = socketIoMock.socket;
+            socketIoMock.fireMockConnect();
+            expect(Object.keys(socket.handshakes[0])).toEqual(['token']);
+            jest.advanceTimersByTime(300);
+            // a fresh component loads everything, as before
+            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch: EPOCH });
+            expect(Object.keys(socket.handshakeAuth())).toEqual(['token']);
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 5 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 9 });
+            // out of order or malformed seqs never lower or spoil the position
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 8 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 'x' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: -1 });
+
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            expect(socket.handshakes[1]).toEqual({ token: socket.handshakes[0].token, since: 9, epoch: EPOCH });
+        });
+
+        it('does not reload everything on a reconnect with since: caught-up events refresh one by one', async () => {
+            const { calls } = await connectedWithSeq();
+
+            reconnect();
+            jest.advanceTimersByTime(1000);
+            await flushPromises();
+            expect(socketIoMock.socket.handshakes[1].since).toBe(7);
+            expect(calls.refresh).toEqual([]);
+
+            // what the bridge replays before live events
+            socketIoMock.fireMockEvent('chat:event', { type: 'USER_ENTERED', seq: 8 });
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+            expect(calls.refresh).toEqual([{ messages: false, users: true }]);
+            expect(socketIoMock.socket.handshakeAuth().since).toBe(8);
+        });
+
+        it('reloads everything when the bridge cannot catch up (bridge:resync gap)', async () => {
+            const { calls } = await connectedWithSeq();
+
+            reconnect();
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'gap' });
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+
+            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+        });
+
+        it('reloads everything and forgets its seq when the epoch changes (another log)', async () => {
+            const { calls } = await connectedWithSeq();
+            const other = '9b2e7c10-5a4d-4f3e-8d21-0c6a1b9e8f22';
+
+            reconnect(other);
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+
+            // seq 7 belonged to the old log: until the new log's first event, only the token
+            const socket = socketIoMock.socket;
+            expect(Object.keys(socket.handshakeAuth())).toEqual(['token']);
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 2 });
+            expect(socket.handshakeAuth()).toEqual({ token: socket.handshakes[0].token, since: 2, epoch: other });
+        });
+
+        it('keeps its position and reloads nothing when a later status repeats the epoch', async () => {
+            const { calls } = await connectedWithSeq();
+
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'degraded', contractVersion: '2.1.0', epoch: EPOCH });
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+
+            expect(calls.refresh).toEqual([]);
+            expect(socketIoMock.socket.handshakeAuth().since).toBe(7);
+        });
+    });
 });

@@ -170,7 +170,7 @@ describe('c-websocket-chat', () => {
     });
 
     describe('refreshing through Apex', () => {
-        it('refreshes history and users on every (re)connect', async () => {
+        it('refreshes history and users on every (re)connect while it has no catch-up position', async () => {
             await renderChat();
             getRecentMessages.mockClear();
             getActiveUsers.mockClear();
@@ -185,6 +185,36 @@ describe('c-websocket-chat', () => {
             await settleRefresh();
             expect(getRecentMessages).toHaveBeenCalledTimes(2);
             expect(getActiveUsers).toHaveBeenCalledTimes(2);
+        });
+
+        it('after a drop, catches up by seq instead of reloading; reloads everything on resync gap', async () => {
+            await renderConnectedChat();
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch: 'e-1' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', seq: 41 });
+            await settleRefresh();
+            getRecentMessages.mockClear();
+            getActiveUsers.mockClear();
+
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch: 'e-1' });
+            await settleRefresh();
+            expect(socketIoMock.socket.handshakes.slice(-1)[0]).toEqual(expect.objectContaining({ since: 41, epoch: 'e-1' }));
+            expect(getRecentMessages).not.toHaveBeenCalled();
+            expect(getActiveUsers).not.toHaveBeenCalled();
+
+            // a caught-up event refreshes what it is about, like a live one
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', seq: 42 });
+            await settleRefresh();
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getActiveUsers).not.toHaveBeenCalled();
+
+            socketIoMock.dropMockConnection();
+            socketIoMock.fireMockConnect();
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'gap' });
+            await settleRefresh();
+            expect(getRecentMessages).toHaveBeenCalledTimes(2);
+            expect(getActiveUsers).toHaveBeenCalledTimes(1);
         });
 
         it('turns a burst of chat:event into one history refresh', async () => {
