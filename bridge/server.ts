@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const bridgeUrl = `http://localhost:${port}`;
   logger.info({ port, channel: config.channel, flow: target.login.flow }, 'bridge: listening');
   if (devMode) {
-    await withDeadline(devMode.announce(bridgeUrl), ANNOUNCE_DEADLINE_MS, 'dev mode: announcing the bridge (.data/dev-session.json)');
+    await withDeadline(devMode.announce(bridgeUrl), ANNOUNCE_DEADLINE_MS, 'dev mode: announcing the bridge (.data/dev-sessions/)');
     process.stdout.write(devMode.banner(bridgeUrl));
   }
 

@@ -118,8 +118,9 @@ describe('production build', () => {
   it('starts with NODE_ENV=production, credentials and DATABASE_URL, migrates, subscribes and serves, with no dev file present', async () => {
     const org = await startDevOrg();
     const database = await startPostgresServer(); // the migrations run from what tsc emitted
+    let server: ReturnType<typeof start> | undefined;
     try {
-      const server = start({
+      const running = start({
         NODE_ENV: 'production',
         DATABASE_URL: database.url,
         SF_LOGIN_URL: org.url,
@@ -127,14 +128,16 @@ describe('production build', () => {
         SF_ACCESS_TOKEN: org.issueAccessToken(),
         CHAT_TOKEN_SECRET: 'production-build-test-secret-0123456789',
       });
-      await waitFor(() => server.output().includes('upstream: subscribed'), 'subscribed', { timeoutMs: 20_000 });
-      const port = Number(/"port":(\d+)/.exec(server.output())?.[1]);
+      server = running;
+      await waitFor(() => running.output().includes('upstream: subscribed'), 'subscribed', { timeoutMs: 20_000 });
+      const port = Number(/"port":(\d+)/.exec(running.output())?.[1]);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404); // no preview page
-      expect(server.output()).toMatch(/"applied":\["0001-event-log"\],"database":"postgres".*store: schema migrated/);
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
+      expect(running.output()).toMatch(/"applied":\["0001-event-log"\],"database":"postgres".*store: schema migrated/);
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
     } finally {
+      if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL'); // a failed wait leaves no process behind
       await org.close();
       await database.close();
     }

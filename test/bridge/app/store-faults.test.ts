@@ -39,12 +39,12 @@ describe('store faults', () => {
     };
 
     const published: string[] = [];
-    const seenDown: Array<{ status: number; store: string }> = [];
+    let seenDown: { status: number; store: string } | undefined;
     for (let i = 0; i < EVENTS; i++) {
       if (i === 20) await server.stop(); // between two commits or in the middle of one: either must hold
       if (i === 40) {
         // Events 20…39 were published while the database was down: the bridge must have noticed.
-        seenDown.push(await waitFor(async () => { const r = await readyz(); return r.store === 'down' ? r : undefined; }, 'readyz: store down'));
+        seenDown = await waitFor(async () => { const r = await readyz(); return r.store === 'down' ? r : undefined; }, 'readyz: store down');
         await server.start();
       }
       published.push(await stack.publish(i % 2 ? 'MESSAGE_CREATED' : 'USER_ENTERED'));
@@ -55,8 +55,11 @@ describe('store faults', () => {
     await settle(300); // room for a duplicate to show up
     const received = watcher.of<ChatEvent>('chat:event').map((e) => e.eventUuid);
     expect(received, 'every event exactly once, in publish order').toEqual(published);
-    expect(seenDown).toEqual([{ status: 503, store: 'down' }]);
+    // Waited for store: down; what a probe must also see then is the 503.
+    expect(seenDown?.status, 'readyz while the store was down').toBe(503);
+    const ready = await waitFor(async () => { const r = await readyz(); return r.store === 'up' ? r : undefined; }, 'store up again');
     await waitFor(async () => (await readyz()).status === 200, 'ready again');
+    expect(ready.store).toBe('up');
     expect(await readyz()).toEqual({ status: 200, store: 'up' });
     expect(stack.devOrg.observed.activeSubscriptions(stack.config.channel), 'one subscription').toBe(1);
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();

@@ -4,6 +4,7 @@ import { EVENT_CATEGORY, categoryOf } from 'c/chatEventTypes';
 
 describe('c/chatEventTypes', () => {
     it('names a category for every type it lists, and cannot be changed at run time', () => {
+        expect(Object.keys(EVENT_CATEGORY).length).toBeGreaterThan(0);
         expect(Object.values(EVENT_CATEGORY).every((category) => ['messages', 'presence'].includes(category))).toBe(true);
         expect(Object.isFrozen(EVENT_CATEGORY)).toBe(true);
     });
