@@ -89,6 +89,8 @@ export async function readCatchUp(log: CatchUpLog, from: CatchUpFrom, limits: Ca
     const position = await log.position();
     const gap = refusal(from, position, maxSpan);
     if (gap) return { ok: false, gap };
+    // Missed nothing (the usual reconnect): no page was read, so no pruning can have cut into one.
+    if (from.since >= position.latestSeq) return { ok: true, events: [], throughSeq: position.latestSeq };
     const events: SequencedChatEvent[] = [];
     for (let after = from.since; after < position.latestSeq; ) {
       const page = await log.eventsAfter(after, pageSize);

@@ -185,17 +185,12 @@ export function createEventStore(db: Database): EventStore {
     kind: db.kind,
     state: () => state,
 
-    replayPosition: (key) =>
-      tracked(async (q) => {
-        const rows = await q.query<{ replay_id: number }>('SELECT replay_id FROM replay_position WHERE org_id = $1 AND channel = $2', [key.orgId, key.channel]);
-        return rows[0]?.replay_id;
-      }),
+    replayPosition: (key) => tracked(async (q) => readReplayPosition(q, key)),
 
     seedReplayPosition: (key, replayId) =>
       tracked(async (q) => {
         await q.query('INSERT INTO replay_position (org_id, channel, replay_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [key.orgId, key.channel, replayId]);
-        const rows = await q.query<{ replay_id: number }>('SELECT replay_id FROM replay_position WHERE org_id = $1 AND channel = $2', [key.orgId, key.channel]);
-        return rows[0]!.replay_id;
+        return (await readReplayPosition(q, key))!;
       }),
 
     logEvent: (key, e, receivedAt) =>
@@ -268,4 +263,10 @@ function toLoggedEvent(row: EventRow): LoggedEvent {
       eventUuid: row.event_uuid,
     },
   };
+}
+
+/** The committed replay id of `key`'s stream, or undefined when it has none (one query for both readers). */
+async function readReplayPosition(q: Queryable, key: { orgId: string; channel: string }): Promise<number | undefined> {
+  const rows = await q.query<{ replay_id: number }>('SELECT replay_id FROM replay_position WHERE org_id = $1 AND channel = $2', [key.orgId, key.channel]);
+  return rows[0]?.replay_id;
 }
