@@ -166,6 +166,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const sockets = new Map<string, { socket: GatewaySocket; expiryTimer: NodeJS.Timeout }>();
   /** Sockets catching up (members of {@link CATCHING_UP_ROOM}) → the live events held for each, in order. */
   const held = new Map<string, SequencedChatEvent[]>();
+  /** What each admitted socket's handshake asked to be caught up from, from the middleware to `connection`. */
+  const catchUpFrom = new WeakMap<GatewaySocket, CatchUpFrom>();
   let announcedState = deps.upstreamState();
   let closed = false;
   let typingTimer: { at: number; handle: NodeJS.Timeout } | undefined;
@@ -187,7 +189,9 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       return refuse(socket, next, 'origin', 'origin not allowed', { origin: origin?.slice(0, 200) });
     }
     const auth: unknown = socket.handshake.auth;
-    if (parseCatchUpFrom(auth) === 'malformed') return refuse(socket, next, 'malformed', 'auth.since must be a non-negative integer, auth.epoch a string');
+    const from = parseCatchUpFrom(auth);
+    if (from === 'malformed') return refuse(socket, next, 'malformed', 'auth.since must be a non-negative integer, auth.epoch a string');
+    if (from) catchUpFrom.set(socket, from);
     const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
     deps.verifyToken(token).then(
       (data) => {
@@ -301,8 +305,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       socket.conn.close(true);
     });
 
-    // The middleware refused a malformed request, so this is a request or none.
-    const from = parseCatchUpFrom(socket.handshake.auth) as CatchUpFrom | undefined;
+    const from = catchUpFrom.get(socket); // parsed and checked by the middleware
+    catchUpFrom.delete(socket);
     if (from) {
       void socket.join(CATCHING_UP_ROOM);
       held.set(socket.id, []);

@@ -218,8 +218,6 @@ export class ChatSocket {
         // Null until seen; both are needed before a handshake may claim `since`.
         this.lastSeq = null;
         this.epoch = null;
-        // Whether the newest handshake carried `since`: decides if its connect must reload everything.
-        this.resuming = false;
 
         this.refreshTimer = null;
         this.refreshing = false;
@@ -244,12 +242,18 @@ export class ChatSocket {
     /**
      * What the next handshake sends as `auth`: always the newest token, plus `since` and `epoch`
      * once both are known (a `since` without its epoch could be matched against another log).
-     * Records whether this handshake resumes, for the `connect` handler.
      * @returns {{token: string, since?: number, epoch?: string}} The handshake auth payload.
      */
     handshakeAuth() {
-        this.resuming = this.lastSeq !== null && this.epoch !== null;
-        return this.resuming ? { token: this.token, since: this.lastSeq, epoch: this.epoch } : { token: this.token };
+        return this.canResume ? { token: this.token, since: this.lastSeq, epoch: this.epoch } : { token: this.token };
+    }
+
+    /**
+     * Whether a handshake carries `since`. Derived, not recorded: seq and epoch change only on
+     * `chat:event` and `bridge:status`, which cannot arrive between a handshake and its `connect`.
+     */
+    get canResume() {
+        return this.lastSeq !== null && this.epoch !== null;
     }
 
     /** True while the socket is connected. */
@@ -449,7 +453,7 @@ export class ChatSocket {
             this.setState(ConnectionState.CONNECTED);
             // Resumed with `since`: the bridge replays what was missed (or sends bridge:resync when
             // it cannot), so reloading everything here would only repeat that work.
-            if (!this.resuming) {
+            if (!this.canResume) {
                 this.requestRefresh(BOTH);
             }
         });
