@@ -39,20 +39,21 @@ function usageBetween(before: ApexUsageSnapshot, after: ApexUsageSnapshot) {
   };
 }
 
-/**
- * Every tab shows `text`; answers what the Apex calls since `before` cost, once no tab has called
- * Apex for 2 s (so a late call is counted here, not in the next test).
- */
-async function costUntilAllShow(text: string, before: ApexUsageSnapshot) {
-  await allTabs((page) => messages(page).getByText(text).waitFor());
+/** Resolves once no tab has called Apex for 2 s: a late call is counted where it belongs. */
+async function apexQuiet(): Promise<ApexUsageSnapshot> {
   let last = JSON.stringify(stack.devOrg.apexUsage());
   for (;;) {
     await settle(2_000);
-    const now = JSON.stringify(stack.devOrg.apexUsage());
-    if (now === last) break;
-    last = now;
+    const now = stack.devOrg.apexUsage();
+    if (JSON.stringify(now) === last) return now;
+    last = JSON.stringify(now);
   }
-  return usageBetween(before, stack.devOrg.apexUsage());
+}
+
+/** Every tab shows `text`; answers what the Apex calls since `before` cost. */
+async function costUntilAllShow(text: string, before: ApexUsageSnapshot) {
+  await allTabs((page) => messages(page).getByText(text).waitFor());
+  return usageBetween(before, await apexQuiet());
 }
 
 /** Asserts: no history read at all, and per user at most one getMessagesByIds call per tab, each reading ≤ `changedRows` rows. */
@@ -81,6 +82,7 @@ beforeAll(async () => {
   }
   await Promise.all(tabs.map((tab) => tab.page.goto(`${stack.url}/?user=${tab.user.firstName}`)));
   await allTabs((page) => showsStatus(page, /^Connected$/));
+  await apexQuiet(); // the first loads of every tab are done
 }, 240_000);
 
 afterAll(async () => {
