@@ -11,6 +11,7 @@
  * run against this module (test/dev/org/scenarios.test.ts) and against the Apex (ChatScenarios_Tests).
  */
 import type { Logger } from 'pino';
+import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
 import { DmlError, type Dml } from './dml.js';
 import type { ChatMessageRecord, OrgRecords, SampleUser } from './records.js';
@@ -92,8 +93,11 @@ export type ApexArgs = Readonly<Record<string, number | Date | string | null>>;
 /** One `@AuraEnabled` method: its parameters (name → Apex type, in order) and its body. */
 export interface ApexMethod {
   readonly params: Readonly<Record<string, ApexParamType>>;
-  /** Runs the method as `runningUserId`; the value is what Apex returns (`undefined` for void). */
-  invoke(args: ApexArgs, runningUserId: string): unknown;
+  /**
+   * Runs the method in `request` (its user is the running user; its DML publishes with its
+   * quiddity and request id); the value is what Apex returns (`undefined` for void).
+   */
+  invoke(args: ApexArgs, request: ApexRequest): unknown;
 }
 
 /** What the controller works on. */
@@ -159,11 +163,11 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     return user;
   };
 
-  const setChatActive = (active: boolean, userId: string): void => {
-    const current = runningUser(userId);
+  const setChatActive = (active: boolean, request: ApexRequest): void => {
+    const current = runningUser(request.userId);
     if (current.Chat_Active__c === active) return;
     try {
-      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], current.Id);
+      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], { ...request, userId: current.Id });
     } catch (err) {
       if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.presenceFailed(active, err.errors[0]?.message ?? ''));
       throw err;
@@ -206,25 +210,25 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     enterChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(true, userId);
+      invoke(_args, request) {
+        setChatActive(true, request);
       },
     },
     leaveChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(false, userId);
+      invoke(_args, request) {
+        setChatActive(false, request);
       },
     },
     postMessage: {
       params: { content: 'String' },
-      invoke(args, userId) {
+      invoke(args, request) {
         const content = args.content as string | null;
         const text = content === null ? '' : apexTrim(content);
         if (apexIsBlank(text)) throw new AuraHandledError(CONTROLLER_MESSAGES.blankMessage);
         if (text.length > MAX_CONTENT_LENGTH) throw new AuraHandledError(CONTROLLER_MESSAGES.tooLong(text.length));
         try {
-          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], runningUser(userId).Id);
+          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], { ...request, userId: runningUser(request.userId).Id });
           return view(saved!);
         } catch (err) {
           if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.notSent(err.errors[0]?.message ?? ''));
@@ -234,13 +238,13 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     getBridgeConnection: {
       params: {},
-      async invoke(_args, userId): Promise<BridgeConnection> {
+      async invoke(_args, request): Promise<BridgeConnection> {
         const settings = deps.bridge();
         if (!settings || settings.url.trim() === '') {
           log.warn('getBridgeConnection: no bridge settings yet (DevOrg.setBridge)');
           throw new AuraHandledError(CONTROLLER_MESSAGES.bridgeNotConfigured);
         }
-        const user = runningUser(userId);
+        const user = runningUser(request.userId);
         const seconds = settings.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS.default;
         const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
         const token = await signBridgeToken(
