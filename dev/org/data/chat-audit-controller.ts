@@ -42,9 +42,9 @@ export function createChatAuditController(deps: ChatAuditControllerDeps): Readon
   return {
     getAuditConnection: {
       params: {},
-      async invoke(_args, userId): Promise<AuditConnection> {
-        const user = deps.records.user(userId);
-        if (!user) throw new Error(`The session's user ${userId} does not exist`);
+      async invoke(_args, request): Promise<AuditConnection> {
+        const user = deps.records.user(request.userId);
+        if (!user) throw new Error(`The session's user ${request.userId} does not exist`);
         if (!checkPermission(deps.records, user.Id, AUDIT_PERMISSION)) {
           log.info({ userId: user.Id }, 'getAuditConnection refused: no Chat_Audit');
           throw new AuraHandledError(AUDIT_REFUSED);

@@ -12,6 +12,7 @@
  */
 import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
+import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
 import { DmlError, type Dml } from './dml.js';
 import type { ChatMessageRecord, OrgRecords, SampleUser } from './records.js';
@@ -93,8 +94,11 @@ export type ApexArgs = Readonly<Record<string, number | Date | string | null>>;
 /** One `@AuraEnabled` method: its parameters (name → Apex type, in order) and its body. */
 export interface ApexMethod {
   readonly params: Readonly<Record<string, ApexParamType>>;
-  /** Runs the method as `runningUserId`; the value is what Apex returns (`undefined` for void). */
-  invoke(args: ApexArgs, runningUserId: string): unknown;
+  /**
+   * Runs the method in `request` (its user is the running user; its DML publishes with its
+   * quiddity and request id); the value is what Apex returns (`undefined` for void).
+   */
+  invoke(args: ApexArgs, request: ApexRequest): unknown;
 }
 
 /** What the controller works on. */
@@ -195,11 +199,11 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     return user;
   };
 
-  const setChatActive = (active: boolean, userId: string): void => {
-    const current = runningUser(userId);
+  const setChatActive = (active: boolean, request: ApexRequest): void => {
+    const current = runningUser(request.userId);
     if (current.Chat_Active__c === active) return;
     try {
-      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], current.Id);
+      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], { ...request, userId: current.Id });
     } catch (err) {
       if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.presenceFailed(active, err.errors[0]?.message ?? ''));
       throw err;
@@ -242,25 +246,25 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     enterChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(true, userId);
+      invoke(_args, request) {
+        setChatActive(true, request);
       },
     },
     leaveChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(false, userId);
+      invoke(_args, request) {
+        setChatActive(false, request);
       },
     },
     postMessage: {
       params: { content: 'String' },
-      invoke(args, userId) {
+      invoke(args, request) {
         const content = args.content as string | null;
         const text = content === null ? '' : apexTrim(content);
         if (apexIsBlank(text)) throw new AuraHandledError(CONTROLLER_MESSAGES.blankMessage);
         if (text.length > MAX_CONTENT_LENGTH) throw new AuraHandledError(CONTROLLER_MESSAGES.tooLong(text.length));
         try {
-          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], runningUser(userId).Id);
+          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], { ...request, userId: runningUser(request.userId).Id });
           return view(saved!);
         } catch (err) {
           if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.notSent(err.errors[0]?.message ?? ''));
@@ -270,8 +274,8 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     getBridgeConnection: {
       params: {},
-      async invoke(_args, userId): Promise<BridgeConnection> {
-        const { url, token } = await issueToken({ settings: deps.bridge(), user: runningUser(userId), orgId: deps.orgId, log });
+      async invoke(_args, request): Promise<BridgeConnection> {
+        const { url, token } = await issueToken({ settings: deps.bridge(), user: runningUser(request.userId), orgId: deps.orgId, log });
         return { url, token };
       },
     },

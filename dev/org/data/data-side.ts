@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { newApexRequest, QUIDDITY } from './apex-request.js';
 import { createChatAuditController } from './chat-audit-controller.js';
 import { createChatController, type ApexMethod, type BridgeSettings } from './chat-controller.js';
 import { createChatTriggers } from './chat-triggers.js';
@@ -88,7 +89,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
       return org.issueSession(user.Id);
     },
     undeleteMessage(id, asUserId = integrationUser.id) {
-      dml.undeleteMessages([id], asUserId);
+      dml.undeleteMessages([id], newApexRequest(asUserId, QUIDDITY.anonymous));
     },
   };
 

@@ -8,6 +8,7 @@
  *   `Value provided is invalid for action parameter '<name>' of type '<type>'`);
  * - answers 200 with the return value as Aura serializes it: Datetime → ISO 8601 with ms and `Z`,
  *   Id → 18 characters, void → `null`, and properties whose value is null left out;
+ * - runs each call as one request of quiddity `AURA` (apex-request.ts), as Lightning's are;
  * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`.
  *
  * No real org has this route (Aura's own wire format is not meant to be spoken by hand); it lives
@@ -16,6 +17,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { AuraHandledError, type ApexArgs, type ApexMethod, type ApexParamType } from '../data/chat-controller.js';
 import type { SessionStore } from './sessions.js';
 import { accessTokenFromHeader } from './sessions.js';
@@ -69,7 +71,8 @@ export function auraRoutes(classes: ApexClasses, sessions: SessionStore, logger:
       }
       try {
         const args = convertArgs(found.method.params, body as Record<string, unknown>);
-        const value = await found.method.invoke(args, session.userId);
+        // Each call is one Aura request: its own request id, quiddity AURA.
+        const value = await found.method.invoke(args, newApexRequest(session.userId, QUIDDITY.aura));
         res.status(200).json(auraSerialize(value));
       } catch (err) {
         if (err instanceof AuraHandledError) {

@@ -10,6 +10,7 @@
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { avatarSvg } from '../data/photos.js';
 import type { OrgRecords, SampleUser } from '../data/records.js';
@@ -102,7 +103,8 @@ export function devRoutes(deps: DevRoutesDeps): Router {
       return;
     }
     try {
-      deps.dml.undeleteMessages([String(req.params.id)], session.userId);
+      // No REST resource undeletes; the route stands in for anonymous Apex `undelete`.
+      deps.dml.undeleteMessages([String(req.params.id)], newApexRequest(session.userId, QUIDDITY.anonymous));
     } catch (err) {
       if (!(err instanceof DmlError)) throw err;
       res.status(err.status).json(err.errors);
