@@ -338,7 +338,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       logger.warn({ reason: mapped.reason, detail: mapped.detail, ...identity, data: identity ? undefined : preview(data) }, 'event: not forwarded');
       return;
     }
-    const seq = await store.logEvent(key, mapped.event, receivedAt);
+    const seq = await store.logEvent(key, mapped.event, receivedAt, mapped.provenance);
     if (seq === undefined) {
       metrics.eventsRejected.inc({ reason: 'duplicate' });
       logger.debug({ replayId: mapped.event.replayId, eventUuid: mapped.event.eventUuid }, 'upstream: already processed; skipped');

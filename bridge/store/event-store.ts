@@ -14,8 +14,9 @@
  * The store also knows whether its database answers ({@link EventStore.state}): every call that
  * fails marks it `down`, the next that succeeds marks it `up`; `/readyz` shows it.
  */
-import type { ChatEvent, ChatEventType } from '../events/contract.js';
+import type { ChatEvent, ChatEventType, EventProvenance } from '../events/contract.js';
 import type { EventIdentity, RejectReason } from '../events/mapping.js';
+import { createAuditLog, type AuditLog } from './audit-log.js';
 import type { Database, Queryable } from './database.js';
 
 /** Whose replay ids these are: replay ids mean something only for one org's one channel. */
@@ -82,10 +83,11 @@ export interface EventStore {
   /**
    * Logs an event and advances the replay position of `key` to its replay id, atomically.
    * @param receivedAt - when the bridge received it.
+   * @param provenance - where it came from (contract 2.2.0), kept for the admin audit; default none.
    * @returns its `seq`, or undefined when an event with this `eventUuid` is already logged (a
    *   duplicate: nothing was written, the position did not move).
    */
-  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date): Promise<number | undefined>;
+  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, provenance?: EventProvenance): Promise<number | undefined>;
   /**
    * Logs a message that is not forwarded; with an identity, advances the replay position too, in
    * the same statement (a rejected event is processed: it must not come back after a restart).
@@ -108,20 +110,37 @@ export interface EventStore {
    * @returns how many rows were deleted (less than `batch` from each table: nothing older is left).
    */
   prune(before: Date, batch: number): Promise<number>;
+  /** The admin audit's reads of the log (audit-log.ts), on the same database and {@link state}. */
+  readonly audit: AuditLog;
   /** Closes the database. */
   close(): Promise<void>;
 }
 
-interface EventRow {
+/** A row of `event_log`, as the database returns it (the one definition of its columns' types). */
+export interface EventLogRow {
   seq: number;
   event_uuid: string;
+  org_id: string;
+  channel: string;
   replay_id: number;
   type: string;
   record_id: string;
   user_id: string;
   created_by_id: string;
   created_date: Date;
+  received_at: Date;
+  forwarded_at: Date | null;
+  sockets_reached: number | null;
+  source: string | null;
+  request_id: string | null;
+  changed_fields: string[];
 }
+
+/** What catch-up reads of a row. */
+type EventRow = Pick<EventLogRow, 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date'>;
+
+/** No provenance: what events published before contract 2.2.0, or by other code, carry. */
+const NO_PROVENANCE: EventProvenance = { source: null, requestId: null, changedFields: [] };
 
 /** Moves the position of ($1, $2) to the replay id of the row just written, if one was (and has an id). */
 const ADVANCE_POSITION = `
@@ -131,8 +150,9 @@ const ADVANCE_POSITION = `
 
 const LOG_EVENT = `
   WITH written AS (
-    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
+                           source, request_id, changed_fields)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
     ON CONFLICT (event_uuid) DO NOTHING
     RETURNING seq, replay_id
   ), advanced AS (${ADVANCE_POSITION})
@@ -193,10 +213,11 @@ export function createEventStore(db: Database): EventStore {
         return (await readReplayPosition(q, key))!;
       }),
 
-    logEvent: (key, e, receivedAt) =>
+    logEvent: (key, e, receivedAt, p = NO_PROVENANCE) =>
       tracked(async (q) => {
         const rows = await q.query<{ seq: number }>(LOG_EVENT, [
           key.orgId, key.channel, e.eventUuid, e.replayId, e.type, e.recordId, e.userId, e.createdById, e.createdDate, receivedAt,
+          p.source, p.requestId, p.changedFields,
         ]);
         return rows[0]?.seq;
       }),
@@ -245,6 +266,8 @@ export function createEventStore(db: Database): EventStore {
         const rows = await q.query<{ deleted: number }>(PRUNE, [before, batch]);
         return Number(rows[0]?.deleted ?? 0);
       }),
+
+    audit: createAuditLog((work) => tracked(work)),
 
     close: () => db.close(),
   };
