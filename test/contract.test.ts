@@ -181,6 +181,14 @@ describe('browser token: Apex ↔ contract.ts', () => {
     expect(additional.sort()).toEqual(['name', 'org']);
   });
 
+  it('Apex puts the rooms claim (contract 2.3.0) from ChatRoomService, checks it in the signed token, and caps it as the contract does', () => {
+    expect(tokenService.source).toMatch(/claims\.put\('rooms', ChatRoomService\.readableRoomIds\(\)\)/);
+    expect(tokenService.source).toMatch(/claims\.get\('rooms'\) instanceof List<Object>/);
+    expect(interfaceMembers('BridgeTokenClaims')).toContainEqual({ name: 'rooms', optional: true });
+    const cap = Number(/MAX_TOKEN_ROOMS\s*=\s*(\d+)/.exec(byName('ChatRoomService').source)?.[1]);
+    expect(cap).toBe(contract.MAX_TOKEN_ROOMS);
+  });
+
   it('the audience agrees: the Default settings record ships the contract default, and Apex has no fallback of its own (Audience__c is required)', () => {
     const record = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
     const audience = /<field>Audience__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(record)?.[1];

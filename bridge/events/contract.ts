@@ -22,8 +22,12 @@
  * 2.2.0 (additive): provenance on `Chat_Event__e`: `Source__c`, `Request_Id__c`, `Changed_Fields__c`
  * ({@link EventProvenance}); an update that changes no chat field publishes nothing. Kept in the
  * bridge's event log for the admin API; `chat:event` is unchanged.
+ *
+ * 2.3.0 (additive): chat rooms. `Chat_Event__e` carries `Room_Id__c` (the message's room, or the room a
+ * membership entered or left); the browser token carries `rooms` ({@link BridgeTokenClaims.rooms}),
+ * the ids of the rooms its user may read, computed by Apex (`ChatRoomService`).
  */
-export const CONTRACT_VERSION = '2.2.0';
+export const CONTRACT_VERSION = '2.3.0';
 
 /** API name of the platform event that Salesforce publishes after every committed chat change. */
 export const CHAT_EVENT_API_NAME = 'Chat_Event__e';
@@ -45,6 +49,12 @@ export const CHAT_EVENT_FIELDS = {
   requestId: 'Request_Id__c',
   /** `MESSAGE_UPDATED` only: comma-separated API names of the chat fields the update changed ({@link EventProvenance.changedFields}). */
   changedFields: 'Changed_Fields__c',
+  /**
+   * 18-character id of the `Chat_Room__c` the event belongs to (contract 2.3.0): the message's room
+   * (`messages`), or the room a `Chat_Room_Member__c` entered or left (`presence`). Blank for the
+   * org-wide presence of `User.Chat_Active__c` and for events published before 2.3.0.
+   */
+  roomId: 'Room_Id__c',
 } as const;
 
 /** Separator of the API names in `Changed_Fields__c` (no spaces). */
@@ -249,7 +259,17 @@ export interface BridgeTokenClaims {
    * bridge's admin API; sockets ignore it (an admin token opens what its identity would anyway).
    */
   scope?: string;
+  /**
+   * Contract 2.3.0: the 18-character ids of the `Chat_Room__c` rooms this user may read when the
+   * token was signed (public rooms, private rooms they are a member of, record rooms they joined
+   * whose record they can read: `UserRecordAccess.HasReadAccess`), at most {@link MAX_TOKEN_ROOMS}.
+   * Signed by Salesforce, so the bridge can trust it until `exp`.
+   */
+  rooms?: string[];
 }
+
+/** Most room ids a browser token's `rooms` claim lists (keeps the token under the bridge's 8,192-character limit). */
+export const MAX_TOKEN_ROOMS = 200;
 
 /** The scope an admin token carries to read the bridge's admin API (`/admin/api/*`). */
 export const AUDIT_SCOPE = 'chat:audit';

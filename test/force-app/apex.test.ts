@@ -92,7 +92,7 @@ describe('trigger handlers name themselves', () => {
   const handlers = parsed.filter((p) => /\bextends\s+ChatTriggerHandler\b/.test(p.source));
 
   it('finds the handlers', () => {
-    expect(handlers.map((p) => basename(p.file)).sort()).toEqual(['ChatMessageTriggerHandler.cls', 'ChatUserTriggerHandler.cls']);
+    expect(handlers.map((p) => basename(p.file)).sort()).toEqual(['ChatMessageTriggerHandler.cls', 'ChatRoomMemberTriggerHandler.cls', 'ChatUserTriggerHandler.cls']);
   });
 
   it.each(handlers.map((p) => [basename(p.file), p] as const))('%s has NAME = its class name and overrides handlerName()', (name, parse) => {

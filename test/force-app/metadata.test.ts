@@ -81,8 +81,10 @@ describe('XML and companions', () => {
   });
 });
 
+/** A custom field's XML definition, parsed. */
+const field = (object: string, name: string) => readXml(metaPath('objects', object, 'fields', `${name}.field-meta.xml`)).CustomField;
+
 describe('data model', () => {
-  const field = (object: string, name: string) => readXml(metaPath('objects', object, 'fields', `${name}.field-meta.xml`)).CustomField;
 
   it('Chat_Message__c.Content__c is a long text area of 32,768 characters', () => {
     const content = field('Chat_Message__c', 'Content__c');
@@ -119,10 +121,39 @@ describe('data model', () => {
     expect(event.eventType).toBe('HighVolume');
   });
 
-  it('Chat_Message__c has a name field and sharing that lets everyone read the room', () => {
+  it('Chat_Message__c has a name field, and its sharing is its room\'s (master-detail Room__c)', () => {
     const message = readXml(metaPath('objects', 'Chat_Message__c', 'Chat_Message__c.object-meta.xml')).CustomObject;
     expect(message.nameField.type).toBe('AutoNumber');
-    expect(message.sharingModel).toBe('Read');
+    expect(message.sharingModel).toBe('ControlledByParent');
+    expect(field('Chat_Message__c', 'Room__c')).toMatchObject({ type: 'MasterDetail', referenceTo: 'Chat_Room__c', writeRequiresMasterRead: 'true' });
+  });
+
+  it('Chat_Room__c: private by default, a Type picklist Public / Private / Record, a unique 18-character Record_Id__c', () => {
+    const room = readXml(metaPath('objects', 'Chat_Room__c', 'Chat_Room__c.object-meta.xml')).CustomObject;
+    expect(room.sharingModel).toBe('Private');
+    const type = field('Chat_Room__c', 'Type__c');
+    expect(type).toMatchObject({ type: 'Picklist', required: 'true' });
+    const values = [type.valueSet.valueSetDefinition.value].flat().map((v: { fullName: string }) => v.fullName);
+    expect(values).toEqual(['Public', 'Private', 'Record']);
+    expect(field('Chat_Room__c', 'Record_Id__c')).toMatchObject({ type: 'Text', length: '18', unique: 'true', caseSensitive: 'true' });
+    expect(existsSync(metaPath('objects', 'Chat_Room__c', 'sharingReasons', 'Member__c.sharingReason-meta.xml'))).toBe(true);
+  });
+
+  it('public rooms are shared read-only with every internal user by a criteria rule on Type__c = Public', () => {
+    const rule = readXml(metaPath('sharingRules', 'Chat_Room__c.sharingRules-meta.xml')).SharingRules.sharingCriteriaRules;
+    expect(rule).toMatchObject({ accessLevel: 'Read', criteriaItems: { field: 'Type__c', operation: 'equals', value: 'Public' } });
+    expect(rule.sharedTo).toHaveProperty('allInternalUsers');
+  });
+
+  it('Chat_Room_Member__c: detail of its room, a user, Present__c, Last_Read_At__c and a unique Member_Key__c', () => {
+    const member = readXml(metaPath('objects', 'Chat_Room_Member__c', 'Chat_Room_Member__c.object-meta.xml')).CustomObject;
+    expect(member.sharingModel).toBe('ControlledByParent');
+    expect(field('Chat_Room_Member__c', 'Room__c')).toMatchObject({ type: 'MasterDetail', referenceTo: 'Chat_Room__c' });
+    expect(field('Chat_Room_Member__c', 'User__c')).toMatchObject({ type: 'Lookup', referenceTo: 'User', required: 'true' });
+    expect(field('Chat_Room_Member__c', 'Present__c')).toMatchObject({ type: 'Checkbox' });
+    expect(field('Chat_Room_Member__c', 'Last_Read_At__c')).toMatchObject({ type: 'DateTime' });
+    // room id + user id, 18 characters each
+    expect(field('Chat_Room_Member__c', 'Member_Key__c')).toMatchObject({ type: 'Text', length: '36', unique: 'true' });
   });
 });
 
@@ -185,6 +216,25 @@ describe('permission sets', () => {
     expect(fls.get('Chat_Message__c.Content__c')).toMatchObject({ readable: 'true', editable: 'true' });
     expect(fls.get('Chat_Message__c.User__c')).toMatchObject({ readable: 'true' });
     expect(fls.get('User.Chat_Active__c')).toMatchObject({ readable: 'true', editable: 'true' });
+    expect(user.classAccesses.map((c: { apexClass: string }) => c.apexClass)).toContain('ChatRoomController');
+    const objects = new Map<string, Record<string, string>>(user.objectPermissions.map((o: { object: string }) => [o.object, o]));
+    expect(objects.get('Chat_Room__c')).toMatchObject({ allowCreate: 'true', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'false' });
+    expect(objects.get('Chat_Room_Member__c')).toMatchObject({ allowCreate: 'true', allowRead: 'true', allowEdit: 'true', allowDelete: 'true' });
+    expect(fls.get('Chat_Room_Member__c.Present__c')).toMatchObject({ readable: 'true', editable: 'true' });
+    expect(fls.get('Chat_Room_Member__c.Last_Read_At__c')).toMatchObject({ readable: 'true', editable: 'true' });
+    // set by the trigger and the service, never by the user
+    expect(fls.get('Chat_Room_Member__c.Member_Key__c')).toMatchObject({ readable: 'true', editable: 'false' });
+    expect(fls.get('Chat_Room__c.Record_Id__c')).toMatchObject({ readable: 'true', editable: 'false' });
+  });
+
+  it('no permission set names a required or master-detail field (Salesforce refuses field permissions on them)', () => {
+    for (const file of walk(metaPath('permissionsets'))) {
+      for (const fls of readXml(file).PermissionSet.fieldPermissions ?? []) {
+        const [object, name] = (fls.field as string).split('.');
+        const definition = field(object, name);
+        expect(definition.type === 'MasterDetail' || definition.required === 'true', `${basename(file)}: ${fls.field}`).toBe(false);
+      }
+    }
   });
 
   it('Chat_Bridge_Integration has what a CometD subscriber needs and nothing more', () => {
@@ -216,6 +266,7 @@ describe('permission sets', () => {
     expect(auditor.tabSettings).toEqual([{ tab: 'Chat_Audit', visibility: 'Visible' }]);
     expect(auditor.objectPermissions).toEqual([
       expect.objectContaining({ object: 'Chat_Message__c', allowRead: 'true', allowCreate: 'false', allowEdit: 'false', allowDelete: 'false' }),
+      expect.objectContaining({ object: 'Chat_Room__c', allowRead: 'true', allowCreate: 'false', allowEdit: 'false', allowDelete: 'false' }),
     ]);
     // Nobody else holds the audit permission: the chat's own permission sets never grant it.
     for (const other of ['Chat_User', 'Chat_Bridge_Integration', 'Chat_Bypass_Events']) {

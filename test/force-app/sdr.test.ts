@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { FORCE_APP, metaPath, readXml, walk } from './support/force-app.js';
+import { CHAT_EVENT_FIELDS } from '../../bridge/events/contract.js';
 
 let outDir: string;
 let componentSet: ComponentSet;
@@ -37,6 +38,10 @@ function expectedCounts(): Record<string, number> {
     FlexiPage: countFiles('flexipages', '.flexipage-meta.xml'),
     CustomObject: objects.length,
     CustomField: countFiles('objects', '.field-meta.xml'),
+    SharingReason: countFiles('objects', '.sharingReason-meta.xml'),
+    SharingRules: countFiles('sharingRules', '.sharingRules-meta.xml'),
+    // children of SharingRules: one per <sharingCriteriaRules> in the rule files
+    SharingCriteriaRule: walk(metaPath('sharingRules')).reduce((n, f) => n + (readFileSync(f, 'utf8').match(/<sharingCriteriaRules>/g) ?? []).length, 0),
   };
 }
 
@@ -70,7 +75,7 @@ describe('source-deploy-retrieve conversion', () => {
 
   it('writes a package.xml naming the components the chat needs', () => {
     expect(converted.get('ApexClass')).toEqual(expect.arrayContaining(['ChatController', 'ChatEventPublisher', 'ChatBridgeTokenService', 'ChatAuditController']));
-    expect(converted.get('ApexTrigger')).toEqual(['ChatMessageTrigger', 'ChatUserTrigger']);
+    expect(converted.get('ApexTrigger')).toEqual(['ChatMessageTrigger', 'ChatRoomMemberTrigger', 'ChatUserTrigger']);
     expect(converted.get('CustomObject')).toEqual(expect.arrayContaining(['Chat_Message__c', 'Chat_Event__e', 'Chat_Bridge_Setting__mdt']));
     expect(converted.get('CustomField')).toEqual(expect.arrayContaining(['Chat_Event__e.Type__c', 'Chat_Message__c.Content__c', 'User.Chat_Active__c']));
     expect(converted.get('LightningComponentBundle')).toEqual(['chatAudit', 'chatAuditApi', 'chatAuditChart', 'chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatSocket', 'websocketChat']);
@@ -89,7 +94,7 @@ describe('source-deploy-retrieve conversion', () => {
   it('folds the event fields into the converted Chat_Event__e object', () => {
     const object = readXml(join(outDir, 'objects', 'Chat_Event__e.object')).CustomObject;
     expect(object.publishBehavior).toBe('PublishAfterCommit');
-    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(['Record_Id__c', 'Type__c', 'User_Id__c']);
+    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(Object.values(CHAT_EVENT_FIELDS).sort());
   });
 
   it('copies code byte for byte and leaves tests and mocks out', () => {
