@@ -21,15 +21,18 @@ export interface TokenSubject {
  * @param lifetimeMs - time until `exp`, ms; default 10 min (the bridge refuses more than 1 h).
  * @param scope - the `scope` claim of an admin token (`ChatBridgeTokenService.issueToken(scope)`);
  *   a chat token has none.
+ * @param rooms - the `rooms` claim (contract 2.3.0): ids of the rooms the user may read, as
+ *   `ChatRoomService.readableRoomIds()` computes them (dev/org/data/rooms.ts); omitted when not given.
  * @returns the compact JWT.
  */
 export async function signBridgeToken(
   subject: TokenSubject,
-  options: { secret: string; audience: string; lifetimeMs?: number; scope?: string },
+  options: { secret: string; audience: string; lifetimeMs?: number; scope?: string; rooms?: readonly string[] },
 ): Promise<string> {
   const nowS = Math.floor(Date.now() / 1000);
   const claims: Omit<BridgeTokenClaims, 'sub' | 'aud' | 'exp' | 'iat'> & { scope?: string } = { name: subject.name, org: subject.orgId };
   if (options.scope) claims.scope = options.scope;
+  if (options.rooms) claims.rooms = [...options.rooms];
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject.userId)

@@ -8,6 +8,7 @@
  * test/dev/org/audit-controller.test.ts compares the constants with ChatAuditController.cls.
  */
 import type { Logger } from 'pino';
+import { readableRoomIds } from './rooms.js';
 import { AuraHandledError, issueToken, type ApexMethod, type BridgeSettings } from './chat-controller.js';
 import { checkPermission } from './permissions.js';
 import type { OrgRecords } from './records.js';
@@ -49,7 +50,7 @@ export function createChatAuditController(deps: ChatAuditControllerDeps): Readon
           log.info({ userId: user.Id }, 'getAuditConnection refused: no Chat_Audit');
           throw new AuraHandledError(AUDIT_REFUSED);
         }
-        const { url, token, expiresAt } = await issueToken({ settings: deps.bridge(), user, orgId: deps.orgId, scope: AUDIT_SCOPE, log });
+        const { url, token, expiresAt } = await issueToken({ settings: deps.bridge(), user, orgId: deps.orgId, scope: AUDIT_SCOPE, rooms: readableRoomIds(deps.records, user.Id), log });
         return { bridgeUrl: url, token, expiresAt };
       },
     },

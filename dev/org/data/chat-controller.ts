@@ -14,6 +14,7 @@ import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
+import { defaultRoomId, readableRoomIds } from './rooms.js';
 import { DmlError, type Dml } from './dml.js';
 import type { ChatMessageRecord, OrgRecords, SampleUser } from './records.js';
 import { CHAT_MESSAGE_FIELDS, USER_FIELDS } from './sobjects.js';
@@ -88,11 +89,11 @@ export class AuraHandledError extends Error {
 }
 
 /** The Apex types of the controller's parameters. */
-export type ApexParamType = 'Integer' | 'Datetime' | 'String' | 'List<Id>';
+export type ApexParamType = 'Integer' | 'Datetime' | 'String' | 'Id' | 'List<Id>';
 
 /**
  * Parameter values after Aura's conversion: Integer → number, Datetime → Date, String → string,
- * List<Id> → 18-character ids; absent → null.
+ * Id → its 18-character form, List<Id> → 18-character ids; absent → null.
  */
 export type ApexArgs = Readonly<Record<string, number | Date | string | readonly string[] | null>>;
 
@@ -159,6 +160,8 @@ export async function issueToken(options: {
   user: SampleUser;
   orgId: string;
   scope?: string;
+  /** The `rooms` claim (contract 2.3.0): `ChatRoomService.readableRoomIds()` of the user. */
+  rooms: readonly string[];
   log: Logger;
 }): Promise<IssuedToken> {
   const { settings, user } = options;
@@ -170,10 +173,24 @@ export async function issueToken(options: {
   const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
   const token = await signBridgeToken(
     { userId: user.Id, name: user.Name, orgId: options.orgId },
-    { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000, scope: options.scope },
+    { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000, scope: options.scope, rooms: options.rooms },
   );
   // ChatBridgeTokenService.expiryOf: the signed token's own exp.
   return { url: settings.url, token, expiresAt: new Date((decodeJwt(token).exp ?? 0) * 1000) };
+}
+
+/** `ChatController.MessageView` of a message: its text, author name and photo, dates. */
+export function messageView(records: OrgRecords, message: ChatMessageRecord): MessageView {
+  const author = message.User__c === null ? undefined : records.user(message.User__c);
+  return {
+    id: message.Id,
+    content: message.Content__c,
+    userId: message.User__c,
+    userName: author?.Name ?? null,
+    photoUrl: author?.SmallPhotoUrl ?? null,
+    createdDate: message.CreatedDate,
+    lastModifiedDate: message.LastModifiedDate,
+  };
 }
 
 /**
@@ -182,21 +199,11 @@ export async function issueToken(options: {
  */
 export function createChatController(deps: ChatControllerDeps): Readonly<Record<string, ApexMethod>> {
   const { records, dml } = deps;
+  const messagesIn = (roomId: string) => records.messages().filter((m) => m.Room__c === roomId);
   const maxActiveUsers = deps.maxActiveUsers ?? MAX_ACTIVE_USERS;
   const log = deps.logger.child({ module: 'chat-controller' });
 
-  const view = (message: ChatMessageRecord): MessageView => {
-    const author = message.User__c === null ? undefined : records.user(message.User__c);
-    return {
-      id: message.Id,
-      content: message.Content__c,
-      userId: message.User__c,
-      userName: author?.Name ?? null,
-      photoUrl: author?.SmallPhotoUrl ?? null,
-      createdDate: message.CreatedDate,
-      lastModifiedDate: message.LastModifiedDate,
-    };
-  };
+  const view = (message: ChatMessageRecord): MessageView => messageView(records, message);
 
   const runningUser = (userId: string): SampleUser => {
     const user = records.user(userId);
@@ -218,11 +225,11 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
   return {
     getRecentMessages: {
       params: { maxMessages: 'Integer' },
-      invoke(args) {
+      invoke(args, request) {
         const max = args.maxMessages as number | null;
         const size = max === null || max < 1 ? DEFAULT_MESSAGE_LIMIT : Math.min(max, MAX_MESSAGE_LIMIT);
-        // ORDER BY CreatedDate DESC, Id DESC LIMIT size, then returned oldest first.
-        return records.messages().slice(-size).map(view);
+        // WHERE Room__c = :defaultRoomId ORDER BY CreatedDate DESC, Id DESC LIMIT size, then returned oldest first.
+        return messagesIn(defaultRoomId(records, request.userId)).slice(-size).map(view);
       },
     },
     getMessagesSince: {
@@ -295,7 +302,8 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     getBridgeConnection: {
       params: {},
       async invoke(_args, request): Promise<BridgeConnection> {
-        const { url, token } = await issueToken({ settings: deps.bridge(), user: runningUser(request.userId), orgId: deps.orgId, log });
+        const user = runningUser(request.userId);
+        const { url, token } = await issueToken({ settings: deps.bridge(), user, orgId: deps.orgId, rooms: readableRoomIds(records, user.Id), log });
         return { url, token };
       },
     },

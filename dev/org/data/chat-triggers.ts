@@ -2,14 +2,18 @@
  * The chat triggers of force-app, mirrored: what `ChatMessageTriggerHandler`,
  * `ChatUserTriggerHandler` and `ChatEventService` do around a committed write.
  *
- * - before insert of `Chat_Message__c`: a blank `User__c` becomes the inserting user;
+ * - before insert of `Chat_Message__c`: a blank `User__c` becomes the inserting user, a blank
+ *   `Room__c` the default public room (rooms.ts);
  * - after insert / update / delete / undelete of `Chat_Message__c`: one `Chat_Event__e` per record,
  *   `MESSAGE_CREATED` / `_UPDATED` / `_DELETED` / `_UNDELETED`, `Record_Id__c` = the message id,
  *   `User_Id__c` = `User__c`, or `CreatedById` when `User__c` is blank; an update only for records
  *   whose chat fields ({@link MESSAGE_CHAT_FIELDS}) changed, naming them in `Changed_Fields__c`;
  * - after insert / update of `User`: `USER_ENTERED` / `USER_LEFT` only for users whose
  *   `Chat_Active__c` changed (a new user counts only when created active), `Record_Id__c` =
- *   `User_Id__c` = the user id.
+ *   `User_Id__c` = the user id;
+ * - after insert / update / delete of `Chat_Room_Member__c` (`ChatRoomMemberTriggerHandler`):
+ *   `USER_ENTERED` / `USER_LEFT` for the room ({@link membershipEvents}).
+ * Message and membership events carry their room in `Room_Id__c` (contract 2.3.0).
  *
  * Every event carries the write's request (apex-request.ts) as `Source__c` (its quiddity) and
  * `Request_Id__c`, as `ChatEventPublisher` reads `Request.getCurrent()`. Events go through the dev
@@ -23,7 +27,7 @@ import type { Logger } from 'pino';
 import { CHANGED_FIELDS_SEPARATOR, CHAT_EVENT_FIELDS, type ChatEventType } from '../../../bridge/events/contract.js';
 import type { ApexRequest } from './apex-request.js';
 import type { EventBus } from './event-bus.js';
-import type { ChatMessageRecord, SampleUser } from './records.js';
+import type { ChatMessageRecord, ChatRoomMemberRecord, SampleUser } from './records.js';
 import { CHAT_MESSAGE_FIELDS } from './sobjects.js';
 
 /** The after-trigger contexts of `Chat_Message__c` (named as the Apex handler's methods). */
@@ -52,7 +56,14 @@ export const MESSAGE_CHAT_FIELDS = [CHAT_MESSAGE_FIELDS.content, CHAT_MESSAGE_FI
 /** The custom field values of one event to publish (`Type__c`, `Record_Id__c`, `User_Id__c`, provenance). */
 export type ChatEventFieldValues = Readonly<Record<string, string>>;
 
-function eventFields(type: ChatEventType, recordId: string, userId: string, request: ApexRequest, changedFields: readonly string[] = []): ChatEventFieldValues {
+function eventFields(
+  type: ChatEventType,
+  recordId: string,
+  userId: string,
+  request: ApexRequest,
+  changedFields: readonly string[] = [],
+  roomId: string | null = null,
+): ChatEventFieldValues {
   return {
     [CHAT_EVENT_FIELDS.type]: type,
     [CHAT_EVENT_FIELDS.recordId]: recordId,
@@ -60,6 +71,7 @@ function eventFields(type: ChatEventType, recordId: string, userId: string, requ
     [CHAT_EVENT_FIELDS.source]: request.quiddity,
     [CHAT_EVENT_FIELDS.requestId]: request.requestId,
     ...(changedFields.length > 0 ? { [CHAT_EVENT_FIELDS.changedFields]: changedFields.join(CHANGED_FIELDS_SEPARATOR) } : {}),
+    ...(roomId ? { [CHAT_EVENT_FIELDS.roomId]: roomId } : {}),
   };
 }
 
@@ -86,16 +98,16 @@ export function defaultAuthor<T extends Pick<ChatMessageRecord, 'User__c'>>(mess
  */
 export function messageEvents(
   context: MessageTriggerContext,
-  messages: readonly Pick<ChatMessageRecord, 'Id' | 'User__c' | 'CreatedById' | 'Content__c'>[],
+  messages: readonly Pick<ChatMessageRecord, 'Id' | 'User__c' | 'CreatedById' | 'Content__c' | 'Room__c'>[],
   request: ApexRequest,
   oldById?: ReadonlyMap<string, Pick<ChatMessageRecord, 'Content__c' | 'User__c'>>,
 ): ChatEventFieldValues[] {
   const type = MESSAGE_EVENT_TYPE[context];
-  if (context !== 'afterUpdate') return messages.map((m) => eventFields(type, m.Id, m.User__c ?? m.CreatedById, request));
+  if (context !== 'afterUpdate') return messages.map((m) => eventFields(type, m.Id, m.User__c ?? m.CreatedById, request, [], m.Room__c));
   return messages.flatMap((m) => {
     const old = oldById?.get(m.Id);
     const changed = old === undefined ? [...MESSAGE_CHAT_FIELDS] : changedChatFields(m, old);
-    return changed.length === 0 ? [] : [eventFields(type, m.Id, m.User__c ?? m.CreatedById, request, changed)];
+    return changed.length === 0 ? [] : [eventFields(type, m.Id, m.User__c ?? m.CreatedById, request, changed, m.Room__c)];
   });
 }
 
@@ -118,6 +130,29 @@ export function presenceEvents(
   return events;
 }
 
+/**
+ * The events of one `Chat_Room_Member__c` after-trigger (`ChatEventService.publishMembershipEvents`):
+ * a member inserted present enters, one deleted while present leaves, a flip of `Present__c` enters
+ * or leaves; `Room_Id__c` is the membership's room, `Record_Id__c` and `User_Id__c` the member.
+ * @param oldById - the rows before an update (Trigger.oldMap), or `null` after insert and delete.
+ * @param removed - `true` for a delete (the rows as they were).
+ */
+export function membershipEvents(
+  members: readonly Pick<ChatRoomMemberRecord, 'Id' | 'Room__c' | 'User__c' | 'Present__c'>[],
+  oldById: ReadonlyMap<string, Pick<ChatRoomMemberRecord, 'Present__c'>> | null,
+  removed: boolean,
+  request: ApexRequest,
+): ChatEventFieldValues[] {
+  const events: ChatEventFieldValues[] = [];
+  for (const member of members) {
+    const isPresent = !removed && member.Present__c;
+    const wasPresent = removed ? member.Present__c : oldById?.get(member.Id)?.Present__c === true;
+    if (isPresent && !wasPresent) events.push(eventFields(PRESENCE_EVENT_TYPE.entered, member.User__c, member.User__c, request, [], member.Room__c));
+    else if (!isPresent && wasPresent) events.push(eventFields(PRESENCE_EVENT_TYPE.left, member.User__c, member.User__c, request, [], member.Room__c));
+  }
+  return events;
+}
+
 /** The after-triggers, publishing through the event bus. */
 export interface ChatTriggers {
   /**
@@ -127,6 +162,8 @@ export interface ChatTriggers {
   afterMessages(context: MessageTriggerContext, messages: readonly ChatMessageRecord[], request: ApexRequest, oldById?: ReadonlyMap<string, ChatMessageRecord>): void;
   /** Publishes the events of a committed `User` update made in `request`. */
   afterUsers(users: readonly SampleUser[], oldById: ReadonlyMap<string, SampleUser> | null, request: ApexRequest): void;
+  /** Publishes the events of a committed `Chat_Room_Member__c` write ({@link membershipEvents}). */
+  afterMembers(members: readonly ChatRoomMemberRecord[], oldById: ReadonlyMap<string, ChatRoomMemberRecord> | null, removed: boolean, request: ApexRequest): void;
 }
 
 /** Creates the after-triggers of one dev org over its event bus. */
@@ -148,6 +185,9 @@ export function createChatTriggers(bus: EventBus, logger: Logger): ChatTriggers 
     },
     afterUsers(users, oldById, request) {
       publishAll(presenceEvents(users, oldById, request), request);
+    },
+    afterMembers(members, oldById, removed, request) {
+      publishAll(membershipEvents(members, oldById, removed, request), request);
     },
   };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { newApexRequest, QUIDDITY } from './apex-request.js';
 import { createChatAuditController } from './chat-audit-controller.js';
 import { createChatController, type ApexMethod, type BridgeSettings } from './chat-controller.js';
+import { createChatRoomController } from './chat-room-controller.js';
 import { createChatTriggers } from './chat-triggers.js';
 import { createDml, type Dml } from './dml.js';
 import type { EventBus } from './event-bus.js';
@@ -54,7 +55,7 @@ export interface DataSide {
   readonly dml: Dml;
   /** `ChatController`'s @AuraEnabled methods by name. */
   readonly controller: Readonly<Record<string, ApexMethod>>;
-  /** Every Apex class the Apex routes serve (`ChatController`, `ChatAuditController`), by class name. */
+  /** Every Apex class the Apex routes serve (`ChatController`, `ChatRoomController`, `ChatAuditController`), by class name. */
   readonly apexClasses: Readonly<Record<string, Readonly<Record<string, ApexMethod>>>>;
   /** The sample users (every user but the integration user). */
   sampleUsers(): readonly SampleUser[];
@@ -77,6 +78,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
   const dml = createDml(records, createChatTriggers(bus, logger));
   let bridge: BridgeSettings | undefined;
   const controller = createChatController({ records, dml, orgId: org.identity.orgId, bridge: () => bridge, logger });
+  const roomController = createChatRoomController({ records, dml });
   const auditController = createChatAuditController({ records, orgId: org.identity.orgId, bridge: () => bridge, logger });
   const sampleUsers = () => records.users().filter((u) => u.Id !== integrationUser.id);
 
@@ -104,7 +106,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
     records,
     dml,
     controller,
-    apexClasses: { ChatController: controller, ChatAuditController: auditController },
+    apexClasses: { ChatController: controller, ChatRoomController: roomController, ChatAuditController: auditController },
     sampleUsers,
   };
 }

@@ -13,7 +13,8 @@
 import type { ApexRequest } from './apex-request.js';
 import { canonicalRecordId } from './ids.js';
 import { defaultAuthor, type ChatTriggers } from './chat-triggers.js';
-import { auditTimestamp, type ChatMessageRecord, type OrgRecords, type SampleUser } from './records.js';
+import { defaultRoomId, memberKey } from './rooms.js';
+import { auditTimestamp, type ChatMessageRecord, type ChatRoomMemberRecord, type OrgRecords, type SampleUser } from './records.js';
 import {
   CHAT_MESSAGE_DESCRIBE,
   CHAT_MESSAGE_FIELDS,
@@ -71,6 +72,16 @@ export interface Dml {
   insertUsers(users: readonly SampleUser[], request: ApexRequest): void;
   /** Updates users (`FirstName`, `LastName`, `IsActive`, `Chat_Active__c`). @returns the saved rows. */
   updateUsers(rows: readonly UpdateRow[], request: ApexRequest): SampleUser[];
+  /**
+   * Inserts room memberships (as `ChatRoomService` does, in system mode), setting `Member_Key__c`;
+   * the after-insert trigger publishes `USER_ENTERED` for present members.
+   * @throws DmlError `DUPLICATE_VALUE` when a user is a member of the room already.
+   */
+  insertMembers(rows: readonly Omit<ChatRoomMemberRecord, 'Id' | 'Member_Key__c'>[], request: ApexRequest): ChatRoomMemberRecord[];
+  /** Updates memberships (`Present__c`, `Last_Read_At__c`); a flip of `Present__c` enters or leaves. */
+  updateMembers(rows: readonly ChatRoomMemberRecord[], request: ApexRequest): void;
+  /** Deletes memberships; present members leave. */
+  deleteMembers(ids: readonly string[], request: ApexRequest): void;
 }
 
 /** Creates the DML layer over one org's tables and triggers. */
@@ -91,6 +102,18 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
       ]);
     }
     return user.Id;
+  }
+
+  /** Before insert: a blank room is the default public room; a given one must exist (18-character form). */
+  function room(roomId: string | null, asUserId: string): string {
+    if (roomId === null) return defaultRoomId(records, asUserId);
+    const found = records.room(roomId);
+    if (!found) {
+      throw new DmlError(400, [
+        { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [CHAT_MESSAGE_FIELDS.room] },
+      ]);
+    }
+    return found.Id;
   }
 
   function liveMessage(id: string): ChatMessageRecord {
@@ -115,7 +138,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
           },
           asUserId,
         );
-        return { ...draft, User__c: author(draft.User__c) };
+        return { ...draft, User__c: author(draft.User__c), Room__c: room(text(values.get(CHAT_MESSAGE_FIELDS.room), null), asUserId) };
       });
       const now = auditTimestamp();
       const saved = drafts.map((draft) => ({
@@ -198,6 +221,34 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
       for (const user of saved) records.putUser(user);
       triggers.afterUsers(saved, oldById, request);
       return saved;
+    },
+
+    insertMembers(rows, request) {
+      const keys = new Set(records.members().map((m) => m.Member_Key__c));
+      const saved = rows.map((row) => {
+        const key = memberKey(row.Room__c, row.User__c);
+        if (keys.has(key)) {
+          throw new DmlError(400, [{ errorCode: 'DUPLICATE_VALUE', message: `duplicate value found: Member_Key__c duplicates value on record with id: ${key}`, fields: ['Member_Key__c'] }]);
+        }
+        keys.add(key);
+        return { ...row, Id: records.newMemberId(), Member_Key__c: key };
+      });
+      for (const member of saved) records.putMember(member);
+      triggers.afterMembers(saved, null, false, request);
+      return saved;
+    },
+
+    updateMembers(rows, request) {
+      const oldById = new Map(records.members().map((m) => [m.Id, m]));
+      const saved = rows.map((row) => ({ ...row, Member_Key__c: memberKey(row.Room__c, row.User__c) }));
+      for (const member of saved) records.putMember(member);
+      triggers.afterMembers(saved, oldById, false, request);
+    },
+
+    deleteMembers(ids, request) {
+      const old = records.members().filter((m) => ids.includes(m.Id));
+      for (const member of old) records.removeMember(member.Id);
+      triggers.afterMembers(old, null, true, request);
     },
   };
 }

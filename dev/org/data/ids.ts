@@ -14,6 +14,12 @@ export const KEY_PREFIX = {
   platformEvent: 'e00',
   /** `Chat_Message__c` (custom objects get an `a0…` prefix per org; the dev org uses `a01`). */
   chatMessage: 'a01',
+  /** `Chat_Room__c` (the dev org's choice, as `a01` is). */
+  chatRoom: 'a02',
+  /** `Chat_Room_Member__c`. */
+  chatRoomMember: 'a03',
+  /** `Account`: the sample records that record rooms are about. */
+  account: '001',
 } as const;
 
 /**

@@ -38,12 +38,53 @@ export interface ChatMessageRecord {
   readonly Content__c: string | null;
   /** `User__c`: the author. */
   readonly User__c: string | null;
+  /** `Room__c` (master-detail): the 18-character `Chat_Room__c` id; the before-insert trigger fills a blank one with the default room. */
+  readonly Room__c: string;
   readonly CreatedById: string;
   readonly CreatedDate: string;
   readonly LastModifiedById: string;
   readonly LastModifiedDate: string;
   /** In the recycle bin. */
   readonly IsDeleted: boolean;
+}
+
+/** `Chat_Room__c.Type__c`: who may read the room. */
+export type ChatRoomType = 'Public' | 'Private' | 'Record';
+
+/** A `Chat_Room__c` row. */
+export interface ChatRoomRecord {
+  /** 18-character `a02…` id. */
+  readonly Id: string;
+  readonly Name: string;
+  readonly Type__c: ChatRoomType;
+  /** Record rooms: the 18-character id of the record (unique). */
+  readonly Record_Id__c: string | null;
+  /** The default public room. */
+  readonly Is_Default__c: boolean;
+  readonly OwnerId: string;
+  readonly CreatedDate: string;
+}
+
+/** A `Chat_Room_Member__c` row. */
+export interface ChatRoomMemberRecord {
+  /** 18-character `a03…` id. */
+  readonly Id: string;
+  /** `Room__c` (master-detail). */
+  readonly Room__c: string;
+  readonly User__c: string;
+  readonly Present__c: boolean;
+  /** ISO 8601 UTC, or null when never read. */
+  readonly Last_Read_At__c: string | null;
+  /** Room id + user id (18 characters each), unique. */
+  readonly Member_Key__c: string;
+}
+
+/** A sample record a record room can be about (an `Account`), with who may read it: what `UserRecordAccess.HasReadAccess` reports. */
+export interface SampleRecord {
+  readonly Id: string;
+  readonly Name: string;
+  /** Users (18-character ids) for whom `HasReadAccess` is true. */
+  readonly readers: readonly string[];
 }
 
 /** Now, to the second, as Salesforce stamps audit fields (ISO 8601, `.000Z`). */
@@ -63,6 +104,11 @@ export class OrgRecords {
   readonly #messages = new Map<string, ChatMessageRecord>();
   readonly #permissionSets = new Map<string, Set<string>>();
   readonly #nextMessageId = createIdSequence(KEY_PREFIX.chatMessage);
+  readonly #rooms = new Map<string, ChatRoomRecord>();
+  readonly #members = new Map<string, ChatRoomMemberRecord>();
+  readonly #sampleRecords = new Map<string, SampleRecord>();
+  readonly #nextRoomId = createIdSequence(KEY_PREFIX.chatRoom);
+  readonly #nextMemberId = createIdSequence(KEY_PREFIX.chatRoomMember);
   #messageNumber = 0;
 
   /** The user with this id, or `undefined`. */
@@ -115,5 +161,62 @@ export class OrgRecords {
   newMessageKeys(): { Id: string; Name: string } {
     this.#messageNumber += 1;
     return { Id: this.#nextMessageId(), Name: `MSG-${String(this.#messageNumber).padStart(7, '0')}` };
+  }
+
+  /** The room with this id, or `undefined`. */
+  room(id: string): ChatRoomRecord | undefined {
+    const key = canonicalRecordId(id);
+    return key === undefined ? undefined : this.#rooms.get(key);
+  }
+
+  /** Every room, in creation order. */
+  rooms(): ChatRoomRecord[] {
+    return [...this.#rooms.values()];
+  }
+
+  /** Adds or replaces a room row. */
+  putRoom(room: ChatRoomRecord): void {
+    this.#rooms.set(room.Id, Object.freeze({ ...room }));
+  }
+
+  /** The id the next new room gets. */
+  newRoomId(): string {
+    return this.#nextRoomId();
+  }
+
+  /** Every membership, in creation order. */
+  members(): ChatRoomMemberRecord[] {
+    return [...this.#members.values()];
+  }
+
+  /** Adds or replaces a membership row. */
+  putMember(member: ChatRoomMemberRecord): void {
+    this.#members.set(member.Id, Object.freeze({ ...member }));
+  }
+
+  /** Removes a membership row. */
+  removeMember(id: string): void {
+    this.#members.delete(id);
+  }
+
+  /** The id the next new membership gets. */
+  newMemberId(): string {
+    return this.#nextMemberId();
+  }
+
+  /** The sample record with this id, or `undefined`. */
+  sampleRecord(id: string): SampleRecord | undefined {
+    const key = canonicalRecordId(id);
+    return key === undefined ? undefined : this.#sampleRecords.get(key);
+  }
+
+  /** Every sample record. */
+  sampleRecords(): SampleRecord[] {
+    return [...this.#sampleRecords.values()];
+  }
+
+  /** Adds or replaces a sample record. */
+  putSampleRecord(record: SampleRecord): void {
+    this.#sampleRecords.set(record.Id, Object.freeze({ ...record, readers: Object.freeze([...record.readers]) }));
   }
 }

@@ -30,7 +30,14 @@ export const CHAT_MESSAGE_FIELDS = {
   content: 'Content__c',
   /** Lookup(User): the author; the before-insert trigger fills it when blank. */
   user: 'User__c',
+  /** MasterDetail(Chat_Room__c): the room; the before-insert trigger fills a blank one with the default room. */
+  room: 'Room__c',
 } as const;
+
+/** API name of the chat room object. */
+export const CHAT_ROOM = 'Chat_Room__c';
+/** API name of the room membership object. */
+export const CHAT_ROOM_MEMBER = 'Chat_Room_Member__c';
 
 /** Custom fields of `User` (force-app/main/default/objects/User/fields). */
 export const USER_FIELDS = {
@@ -70,6 +77,7 @@ export interface SObjectDescribe {
 const readOnly = { createable: false, updateable: false } as const;
 const writable = { createable: true, updateable: true } as const;
 const userReference = { sobject: USER, keyPrefix: KEY_PREFIX.user } as const;
+const roomReference = { sobject: CHAT_ROOM, keyPrefix: KEY_PREFIX.chatRoom } as const;
 
 /** `Chat_Message__c`: standard fields, then the custom ones of force-app. */
 export const CHAT_MESSAGE_DESCRIBE: SObjectDescribe = {
@@ -85,6 +93,8 @@ export const CHAT_MESSAGE_DESCRIBE: SObjectDescribe = {
     { name: 'LastModifiedById', label: 'Last Modified By ID', type: 'reference', referenceTo: userReference, ...readOnly },
     { name: CHAT_MESSAGE_FIELDS.content, label: 'Content', type: 'text', length: CONTENT_MAX_LENGTH, ...writable },
     { name: CHAT_MESSAGE_FIELDS.user, label: 'User', type: 'reference', referenceTo: userReference, ...writable },
+    // Master-detail, not reparentable: set on insert only.
+    { name: CHAT_MESSAGE_FIELDS.room, label: 'Room', type: 'reference', referenceTo: roomReference, createable: true, updateable: false },
   ],
 };
 

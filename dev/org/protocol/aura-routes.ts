@@ -143,6 +143,8 @@ function convertValue(type: ApexParamType, value: unknown): ApexArgs[string] | u
     }
     case 'String':
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    case 'Id':
+      return isWellFormedId(value) ? with18CharChecksum(value.slice(0, 15)) : undefined;
     case 'List<Id>':
       // Every element must be an id a real org would take; Apex holds Ids in their 18-character form.
       return Array.isArray(value) && value.every(isWellFormedId) ? value.map((id) => with18CharChecksum(id.slice(0, 15))) : undefined;

@@ -138,6 +138,8 @@ describe('Chat_Message__c over REST (jsforce)', () => {
       LastModifiedById: ana.Id,
       Content__c: 'fixed',
       User__c: ana.Id,
+      // saved without a room: the default public room (a Chat_Room__c id)
+      Room__c: expect.stringMatching(/^a02\w{15}$/),
     });
   });
 

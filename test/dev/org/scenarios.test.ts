@@ -73,6 +73,7 @@ import { createEventBus } from '../../../dev/org/data/event-bus.js';
 import { KEY_PREFIX, newRecordId } from '../../../dev/org/data/ids.js';
 import { auditTimestamp, OrgRecords, type SampleUser } from '../../../dev/org/data/records.js';
 import { CONTENT_MAX_LENGTH } from '../../../dev/org/data/sobjects.js';
+import { defaultRoomId } from '../../../dev/org/data/rooms.js';
 import { apexIntegerConstants, apexMembers, apexStringLiterals, metaPath, parseApexFile, read, readXml } from '../../force-app/support/force-app.js';
 
 type Content = string | null | { repeat: string; times: number };
@@ -201,6 +202,10 @@ function scenarioOrg(scenario: Scenario) {
       batches.push([]);
       triggers.afterUsers(...args);
     },
+    afterMembers(...args) {
+      batches.push([]);
+      triggers.afterMembers(...args);
+    },
   };
   const dml = createDml(records, batched);
   const { bridge } = scenario.given;
@@ -238,6 +243,7 @@ function arrange(scenario: Scenario, org: ScenarioOrg): void {
       ...keys,
       Content__c: text(spec.content, spec.key),
       User__c: spec.author == null ? null : org.idOf(spec.author),
+      Room__c: defaultRoomId(org.records, creator),
       CreatedById: creator,
       CreatedDate: at,
       LastModifiedById: creator,
@@ -393,10 +399,12 @@ describe('what the scenarios stand on', () => {
     });
   });
 
-  it("the chat fields an update must change to publish are Chat_Message__c's custom fields, in the Apex's order (ChatEventService.CHAT_FIELDS)", () => {
+  it("the chat fields an update must change to publish are Chat_Message__c's custom fields but the room (master-detail, not reparentable), in the Apex's order (ChatEventService.CHAT_FIELDS)", () => {
     const service = read(metaPath('classes', 'ChatEventService.cls'));
     const apex = [...(/CHAT_FIELDS = new List<Schema\.SObjectField>\{([^}]*)\}/.exec(service)?.[1] ?? '').matchAll(/Chat_Message__c\.(\w+)/g)].map((m) => m[1]);
-    const fieldsDir = readdirSync(metaPath('objects', 'Chat_Message__c', 'fields')).map((f) => f.replace('.field-meta.xml', ''));
+    const fieldsDir = readdirSync(metaPath('objects', 'Chat_Message__c', 'fields'))
+      .map((f) => f.replace('.field-meta.xml', ''))
+      .filter((name) => readXml(metaPath('objects', 'Chat_Message__c', 'fields', `${name}.field-meta.xml`)).CustomField.type !== 'MasterDetail');
     expect(apex).toEqual([...MESSAGE_CHAT_FIELDS]);
     expect([...MESSAGE_CHAT_FIELDS].sort()).toEqual(fieldsDir.sort());
   });

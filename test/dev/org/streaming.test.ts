@@ -168,6 +168,11 @@ describe('delivered message', () => {
         Type__c: 'MESSAGE_CREATED',
         Record_Id__c: 'a001x000003DGb2AAG',
         User_Id__c: null,
+        // every field of the event is in the payload; unset ones as null
+        Source__c: null,
+        Request_Id__c: null,
+        Changed_Fields__c: null,
+        Room_Id__c: null,
       },
       event: { EventUuid: published.eventUuid, replayId: published.replayId },
     });
