@@ -43,6 +43,15 @@
  *    subject, lifetimeSeconds } }. Lists name the scenario's own records among the results, in order
  *    (an org's existing users are visible to Apex tests and are left out); size counts every result.
  *  - then.throws: the AuraHandledException message; then.authors: { messageKey: userKey | null }.
+ *  - Rooms (contract 2.3.0). The key "general" is the default public room. given.records: { key,
+ *    readers: [user key] } — a record only its readers can read (UserRecordAccess.HasReadAccess; in
+ *    an org: a private Chat_Room__c owned by the first reader, the others its members; here: a sample
+ *    record). given.rooms: { key, type, name? (the key), record? (record key), members?: [{ user,
+ *    present? (false) }] } — created as they are, no event. when: insertMembers / updateMembers [{
+ *    room, user, present? }], deleteMembers [{ room, user }] (one DML statement each), or call with
+ *    controller "ChatRoomController" (Id params as a record key). In then.events, room: the room key
+ *    of Room_Id__c (default: "general" for message events, none for presence events). then.returns
+ *    { connection: { …, rooms: [room key] } } compares the token's rooms claim, in order.
  *  - count: n expands one entry into key1 … keyn (in events: the record key).
  *  - content: a string, null, or { repeat, times }.
  */
@@ -60,6 +69,7 @@ import {
   MAX_CONTENT_LENGTH,
   MAX_MESSAGE_LIMIT,
   type ApexArgs,
+  type ApexMethod,
   type BridgeConnection,
   type BridgeSettings,
   type MessageView,
@@ -71,9 +81,10 @@ import { newApexRequest, type ApexRequest } from '../../../dev/org/data/apex-req
 import { MESSAGE_CHAT_FIELDS } from '../../../dev/org/data/chat-triggers.js';
 import { createEventBus } from '../../../dev/org/data/event-bus.js';
 import { KEY_PREFIX, newRecordId } from '../../../dev/org/data/ids.js';
-import { auditTimestamp, OrgRecords, type SampleUser } from '../../../dev/org/data/records.js';
+import { auditTimestamp, OrgRecords, type ChatRoomMemberRecord, type SampleUser } from '../../../dev/org/data/records.js';
 import { CONTENT_MAX_LENGTH } from '../../../dev/org/data/sobjects.js';
-import { defaultRoomId } from '../../../dev/org/data/rooms.js';
+import { defaultRoomId, memberKey } from '../../../dev/org/data/rooms.js';
+import { createChatRoomController } from '../../../dev/org/data/chat-room-controller.js';
 import { apexIntegerConstants, apexMembers, apexStringLiterals, metaPath, parseApexFile, read, readXml } from '../../force-app/support/force-app.js';
 
 type Content = string | null | { repeat: string; times: number };
@@ -94,6 +105,8 @@ interface MessageSpec {
   minutesAgo?: number;
   deleted?: boolean;
   count?: number;
+  /** when.insertMessages only: the room key (default: none given, so the default room). */
+  room?: string;
 }
 
 interface EventSpec {
@@ -102,6 +115,7 @@ interface EventSpec {
   user: string;
   count?: number;
   changedFields?: string[];
+  room?: string;
 }
 
 type Returns =
@@ -109,7 +123,21 @@ type Returns =
   | { message: { key: string; content: Content; user: string; userName: string } }
   | { messages?: string[]; size?: number }
   | { users?: string[]; size?: number }
-  | { connection: { url: string; subject: string; lifetimeSeconds: number } };
+  | { connection: { url: string; subject: string; lifetimeSeconds: number; rooms?: string[] } };
+
+interface RoomSpec {
+  key: string;
+  type: 'Public' | 'Private' | 'Record';
+  name?: string;
+  record?: string;
+  members?: Array<{ user: string; present?: boolean }>;
+}
+
+interface MemberSpec {
+  room: string;
+  user: string;
+  present?: boolean;
+}
 
 interface Scenario {
   name: string;
@@ -120,6 +148,8 @@ interface Scenario {
     messagesCreatedBy?: string;
     bridge?: { url: string | null; tokenLifetimeSeconds?: number };
     limits?: { maxActiveUsers?: number };
+    records?: Array<{ key: string; readers: string[] }>;
+    rooms?: RoomSpec[];
   };
   runAs?: string;
   when: {
@@ -129,7 +159,10 @@ interface Scenario {
     undeleteMessages?: string[];
     insertUsers?: UserSpec[];
     updateUsers?: Array<{ key: string; chatActive?: boolean; lastName?: string; count?: number }>;
-    call?: { method: string; params: Record<string, unknown> };
+    call?: { controller?: 'ChatController' | 'ChatRoomController'; method: string; params: Record<string, unknown> };
+    insertMembers?: MemberSpec[];
+    updateMembers?: MemberSpec[];
+    deleteMembers?: MemberSpec[];
   };
   then: { events: EventSpec[]; returns?: Returns; throws?: string; authors?: Record<string, string | null> };
 }
@@ -150,12 +183,16 @@ function text(content: Content | undefined, fallback: string): string | null {
   return content.repeat.repeat(content.times);
 }
 
-/** The expected events as [Type__c, record key, user key, Changed_Fields__c]; `count` expands the record key. */
+/** The key of the default public room in every scenario. */
+const DEFAULT_ROOM_KEY = 'general';
+
+/** The expected events as [Type__c, record key, user key, Changed_Fields__c, room key]; `count` expands the record key. */
 function expectedEvents(specs: readonly EventSpec[]): (string | null)[][] {
   return specs.flatMap((spec) => {
     const record = spec.message ?? spec.user;
     const records = spec.count === undefined ? [record] : Array.from({ length: spec.count }, (_, i) => `${record}${i + 1}`);
-    return records.map((key) => [spec.type, key, spec.message === undefined ? key : spec.user, spec.changedFields?.join(',') ?? null]);
+    const room = spec.room ?? (spec.message === undefined ? null : DEFAULT_ROOM_KEY);
+    return records.map((key) => [spec.type, key, spec.message === undefined ? key : spec.user, spec.changedFields?.join(',') ?? null, room]);
   });
 }
 
@@ -220,10 +257,14 @@ function scenarioOrg(scenario: Scenario) {
     maxActiveUsers: scenario.given.limits?.maxActiveUsers,
   });
 
+  const roomController = createChatRoomController({ records, dml });
+
   // The runner's own user (in an org, the user running the tests): not one of the scenario's records.
   const runner = userRow({ key: 'scenario.runner', firstName: 'Scenario', lastName: 'Runner' });
   records.putUser(runner);
-  return { records, ids, keyOf, idOf, bind, userRow, batches, dml, controller, runnerId: runner.Id };
+  ids.set(DEFAULT_ROOM_KEY, defaultRoomId(records, runner.Id));
+  const controllers: Record<string, Readonly<Record<string, ApexMethod>>> = { ChatController: controller, ChatRoomController: roomController };
+  return { records, ids, keyOf, idOf, bind, userRow, batches, dml, controller, controllers, runnerId: runner.Id };
 }
 
 type ScenarioOrg = ReturnType<typeof scenarioOrg>;
@@ -233,6 +274,21 @@ function arrange(scenario: Scenario, org: ScenarioOrg): void {
   const users = userSpecs.map(org.userRow);
   for (const user of users) org.records.putUser(user);
   org.bind(userSpecs, users);
+  for (const record of scenario.given.records ?? []) {
+    const id = newRecordId(KEY_PREFIX.account);
+    org.records.putSampleRecord({ Id: id, Name: record.key, readers: record.readers.map(org.idOf) });
+    org.ids.set(record.key, id);
+  }
+  for (const spec of scenario.given.rooms ?? []) {
+    const id = org.records.newRoomId();
+    const recordId = spec.record === undefined ? null : org.idOf(spec.record);
+    org.records.putRoom({ Id: id, Name: spec.name ?? spec.key, Type__c: spec.type, Record_Id__c: recordId, Is_Default__c: false, OwnerId: org.runnerId, CreatedDate: auditTimestamp() });
+    org.ids.set(spec.key, id);
+    for (const member of spec.members ?? []) {
+      const userId = org.idOf(member.user);
+      org.records.putMember({ Id: org.records.newMemberId(), Room__c: id, User__c: userId, Present__c: member.present ?? false, Last_Read_At__c: null, Member_Key__c: memberKey(id, userId) });
+    }
+  }
   const creator = scenario.given.messagesCreatedBy === undefined ? org.runnerId : org.idOf(scenario.given.messagesCreatedBy);
   const now = Date.now();
   for (const spec of expand(scenario.given.messages)) {
@@ -254,9 +310,9 @@ function arrange(scenario: Scenario, org: ScenarioOrg): void {
 }
 
 /** Apex values of a call's params, by the Apex types the mirror declares. */
-function apexArgs(org: ScenarioOrg, method: string, params: Record<string, unknown>): ApexArgs {
-  const declared = org.controller[method]?.params;
-  if (!declared) throw new Error(`ChatController has no @AuraEnabled method ${method}`);
+function apexArgsOf(org: ScenarioOrg, controller: string, method: string, params: Record<string, unknown>): ApexArgs {
+  const declared = org.controllers[controller]?.[method]?.params;
+  if (!declared) throw new Error(`${controller} has no @AuraEnabled method ${method}`);
   expect(Object.keys(params).filter((name) => !(name in declared)), `parameters of ${method}`).toEqual([]);
   return Object.fromEntries(
     Object.entries(declared).map(([name, type]) => {
@@ -265,9 +321,17 @@ function apexArgs(org: ScenarioOrg, method: string, params: Record<string, unkno
       if (type === 'Datetime') return [name, new Date(Date.now() - (value as { minutesAgo: number }).minutesAgo * 60_000)];
       if (type === 'String') return [name, text(value as Content, '')];
       if (type === 'List<Id>') return [name, (value as string[]).map(org.idOf)];
+      if (type === 'Id') return [name, org.idOf(value as string)];
       return [name, value as number];
     }),
   );
+}
+
+/** The membership of a scenario's user in a scenario's room. */
+function memberOf(org: ScenarioOrg, spec: MemberSpec): ChatRoomMemberRecord {
+  const member = org.records.members().find((m) => m.Room__c === org.idOf(spec.room) && m.User__c === org.idOf(spec.user));
+  if (!member) throw new Error(`no membership of ${spec.user} in ${spec.room}`);
+  return member;
 }
 
 /** Does the action in `actor`'s request; answers what a call returned or the AuraHandledException message. */
@@ -276,7 +340,10 @@ async function act(scenario: Scenario, org: ScenarioOrg, actor: ApexRequest): Pr
   const { dml } = org;
   if (when.insertMessages) {
     const specs = expand(when.insertMessages);
-    const saved = dml.insertMessages(specs.map((s) => ({ Content__c: text(s.content, s.key), User__c: s.author == null ? null : org.idOf(s.author) })), actor);
+    const saved = dml.insertMessages(
+      specs.map((s) => ({ Content__c: text(s.content, s.key), User__c: s.author == null ? null : org.idOf(s.author), ...(s.room === undefined ? {} : { Room__c: org.idOf(s.room) }) })),
+      actor,
+    );
     org.bind(specs, saved);
   } else if (when.updateMessages) {
     dml.updateMessages(expand(when.updateMessages).map((s) => ({ id: org.idOf(s.key), fields: s.content === undefined ? {} : { Content__c: text(s.content, '') } })), actor);
@@ -295,11 +362,18 @@ async function act(scenario: Scenario, org: ScenarioOrg, actor: ApexRequest): Pr
       fields: { ...(chatActive === undefined ? {} : { Chat_Active__c: chatActive }), ...(lastName === undefined ? {} : { LastName: lastName }) },
     }));
     dml.updateUsers(rows, actor);
+  } else if (when.insertMembers) {
+    dml.insertMembers(when.insertMembers.map((m) => ({ Room__c: org.idOf(m.room), User__c: org.idOf(m.user), Present__c: m.present ?? false, Last_Read_At__c: null })), actor);
+  } else if (when.updateMembers) {
+    dml.updateMembers(when.updateMembers.map((m) => ({ ...memberOf(org, m), ...(m.present === undefined ? {} : { Present__c: m.present }) })), actor);
+  } else if (when.deleteMembers) {
+    dml.deleteMembers(when.deleteMembers.map((m) => memberOf(org, m).Id), actor);
   } else if (when.call) {
     const { method, params } = when.call;
-    const args = apexArgs(org, method, params);
+    const controller = when.call.controller ?? 'ChatController';
+    const args = apexArgsOf(org, controller, method, params);
     try {
-      return { result: await org.controller[method]!.invoke(args, actor), thrown: null };
+      return { result: await org.controllers[controller]![method]!.invoke(args, actor), thrown: null };
     } catch (err) {
       if (err instanceof AuraHandledError) return { result: undefined, thrown: err.message };
       throw err;
@@ -321,7 +395,8 @@ function observed(expected: Returns, result: unknown, org: ScenarioOrg): unknown
   if ('connection' in expected) {
     const connection = result as BridgeConnection;
     const claims = decodeJwt(connection.token);
-    return { connection: { url: connection.url, subject: org.keyOf(claims.sub!), lifetimeSeconds: claims.exp! - claims.iat! } };
+    const rooms = expected.connection.rooms === undefined ? {} : { rooms: (claims.rooms as string[]).map(org.keyOf) };
+    return { connection: { url: connection.url, subject: org.keyOf(claims.sub!), lifetimeSeconds: claims.exp! - claims.iat!, ...rooms } };
   }
   const listKey = 'users' in expected ? 'users' : 'messages';
   const list = result as Array<MessageView | ParticipantView>;
@@ -351,8 +426,14 @@ describe('chat scenarios (chatScenarios.json) against the dev org', () => {
     }
     const published = org.batches
       .flat()
-      .map((v) => [v[CHAT_EVENT_FIELDS.type], org.keyOf(v[CHAT_EVENT_FIELDS.recordId]!), org.keyOf(v[CHAT_EVENT_FIELDS.userId]!), v[CHAT_EVENT_FIELDS.changedFields]]);
-    expect(published, 'Chat_Event__e events (Type__c, Record_Id__c, User_Id__c, Changed_Fields__c)').toEqual(expectedEvents(scenario.then.events));
+      .map((v) => [
+        v[CHAT_EVENT_FIELDS.type],
+        org.keyOf(v[CHAT_EVENT_FIELDS.recordId]!),
+        org.keyOf(v[CHAT_EVENT_FIELDS.userId]!),
+        v[CHAT_EVENT_FIELDS.changedFields] ?? null,
+        org.keyOf(v[CHAT_EVENT_FIELDS.roomId] ?? null),
+      ]);
+    expect(published, 'Chat_Event__e events (Type__c, Record_Id__c, User_Id__c, Changed_Fields__c, Room_Id__c)').toEqual(expectedEvents(scenario.then.events));
     for (const values of org.batches.flat()) {
       expect([values[CHAT_EVENT_FIELDS.source], values[CHAT_EVENT_FIELDS.requestId]], 'Source__c, Request_Id__c: the acting request').toEqual([actor.quiddity, actor.requestId]);
     }
@@ -372,10 +453,18 @@ describe('what the scenarios stand on', () => {
 
   it('the mirror has the @AuraEnabled methods of ChatController.cls with their parameter names and Apex types, and a scenario calls each', () => {
     const apex = Object.fromEntries(controllerMethods.map((m) => [m.name, Object.fromEntries(m.params.map((name, i) => [name, m.paramTypes[i]]))]));
-    const called = new Set(SCENARIOS.map((s) => s.when.call?.method).filter(Boolean));
+    const called = new Set(SCENARIOS.filter((s) => (s.when.call?.controller ?? 'ChatController') === 'ChatController').map((s) => s.when.call?.method).filter(Boolean));
 
     expect(Object.fromEntries(Object.entries(mirror).map(([name, method]) => [name, method.params]))).toEqual(apex);
     expect([...called].sort()).toEqual(Object.keys(apex).sort());
+  });
+
+  it('the ChatRoomController mirror has the @AuraEnabled methods of ChatRoomController.cls with their parameter names and Apex types', () => {
+    const methods = apexMembers(parseApexFile(metaPath('classes', 'ChatRoomController.cls'))).filter((m) => m.kind === 'method' && m.modifiers.includes('@auraenabled'));
+    const apex = Object.fromEntries(methods.map((m) => [m.name, Object.fromEntries(m.params.map((name, i) => [name, m.paramTypes[i]]))]));
+    const roomMirror = createChatRoomController({ records: new OrgRecords(), dml: {} as Dml });
+
+    expect(Object.fromEntries(Object.entries(roomMirror).map(([name, method]) => [name, method.params]))).toEqual(apex);
   });
 
   it('scenario names are unique, and ChatScenarios_Tests.cls runs each in a test method of its own', () => {
