@@ -10,6 +10,7 @@
  * aura-routes.ts's concern. The scenarios of force-app's chatScenarios static resource
  * run against this module (test/dev/org/scenarios.test.ts) and against the Apex (ChatScenarios_Tests).
  */
+import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
@@ -140,6 +141,41 @@ export function apexIsBlank(text: string): boolean {
 /** SOQL `ORDER BY Name` on text: case-insensitive. */
 const byName = (a: SampleUser, b: SampleUser) => a.Name.localeCompare(b.Name, 'en', { sensitivity: 'accent' });
 
+/** A signed token as `ChatBridgeTokenService` issues it, with the bridge URL and the token's expiry. */
+export interface IssuedToken {
+  url: string;
+  token: string;
+  /** The token's `exp`, whole seconds. */
+  expiresAt: Date;
+}
+
+/**
+ * `ChatBridgeTokenService.getSettings()` + `issueToken(scope)`: the running user's token with the
+ * settings' audience and clamped lifetime, and `scope` when given (an admin token).
+ * @throws AuraHandledError with `ChatBridgeTokenService`'s message when no bridge URL is configured.
+ */
+export async function issueToken(options: {
+  settings: BridgeSettings | undefined;
+  user: SampleUser;
+  orgId: string;
+  scope?: string;
+  log: Logger;
+}): Promise<IssuedToken> {
+  const { settings, user } = options;
+  if (!settings || settings.url.trim() === '') {
+    options.log.warn('no bridge settings yet (DevOrg.setBridge): the token service refuses');
+    throw new AuraHandledError(CONTROLLER_MESSAGES.bridgeNotConfigured);
+  }
+  const seconds = settings.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS.default;
+  const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
+  const token = await signBridgeToken(
+    { userId: user.Id, name: user.Name, orgId: options.orgId },
+    { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000, scope: options.scope },
+  );
+  // ChatBridgeTokenService.expiryOf: the signed token's own exp.
+  return { url: settings.url, token, expiresAt: new Date((decodeJwt(token).exp ?? 0) * 1000) };
+}
+
 /**
  * Creates the `@AuraEnabled` methods of `ChatController`, keyed by their Apex names.
  * Methods throw {@link AuraHandledError} where the Apex throws AuraHandledException.
@@ -259,19 +295,8 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     getBridgeConnection: {
       params: {},
       async invoke(_args, request): Promise<BridgeConnection> {
-        const settings = deps.bridge();
-        if (!settings || settings.url.trim() === '') {
-          log.warn('getBridgeConnection: no bridge settings yet (DevOrg.setBridge)');
-          throw new AuraHandledError(CONTROLLER_MESSAGES.bridgeNotConfigured);
-        }
-        const user = runningUser(request.userId);
-        const seconds = settings.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS.default;
-        const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
-        const token = await signBridgeToken(
-          { userId: user.Id, name: user.Name, orgId: deps.orgId },
-          { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000 },
-        );
-        return { url: settings.url, token };
+        const { url, token } = await issueToken({ settings: deps.bridge(), user: runningUser(request.userId), orgId: deps.orgId, log });
+        return { url, token };
       },
     },
   };
