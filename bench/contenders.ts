@@ -107,13 +107,16 @@ async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<
 
 /**
  * Starts the production bridge (`node <entry>`) logged in to `org`, and resolves once it listens and
- * is subscribed (read from its log lines). Its store is a fresh embedded PostgreSQL (PGlite) in a
- * temporary directory, as a production bridge without `DATABASE_URL` runs.
+ * is subscribed (read from its log lines). Its store is `launch.databaseUrl` (PostgreSQL) when set,
+ * else a fresh embedded PostgreSQL (PGlite) in a temporary directory, as a production bridge
+ * without `DATABASE_URL` runs.
  * @throws Error with the bridge's output when it exits or is not subscribed within 30 s.
  */
-async function startBridge(entry: string, org: BenchOrg, profileDir: string | undefined): Promise<Contender> {
+export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<Contender> {
+  const { entry, profileDir } = launch;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const store = launch.databaseUrl === undefined ? { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') } : { DATABASE_URL: launch.databaseUrl };
   const child = spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH,
@@ -124,7 +127,7 @@ async function startBridge(entry: string, org: BenchOrg, profileDir: string | un
       SF_INSTANCE_URL: org.url,
       SF_ACCESS_TOKEN: org.accessToken,
       CHAT_TOKEN_SECRET: BENCH_TOKEN_SECRET,
-      EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite'),
+      ...store,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -169,6 +172,8 @@ export interface BridgeLaunch {
   entry: string;
   /** When set, the bridge runs with `node --cpu-prof` and writes its `.cpuprofile` here on exit. */
   profileDir?: string;
+  /** When set, the bridge's store is this PostgreSQL (`DATABASE_URL`) instead of an embedded one. */
+  databaseUrl?: string;
 }
 
 /** Starts one contender. */
@@ -179,6 +184,6 @@ export function startContender(name: ContenderName, org: BenchOrg, bridge: Bridg
     case 'ws':
       return startBaseline(name, 'raw-ws.ts');
     case 'bridge':
-      return startBridge(bridge.entry, org, bridge.profileDir);
+      return startBridge(bridge, org);
   }
 }

@@ -289,14 +289,15 @@ describe('LWC socket events ↔ contract.ts', () => {
     expect(refreshes.length).toBeGreaterThan(0);
   });
 
-  it('every contract type maps to the refresh its category asks for', async () => {
+  it('every contract type maps to the refresh its category asks for (a message event: the record it names)', async () => {
     const { scopeForEvent } = await import(pathToFileURL(chatSocketFile).href);
-    const expected: Record<contract.ChatEventCategory, { messages: boolean; users: boolean }> = {
-      messages: { messages: true, users: false },
-      presence: { messages: false, users: true },
+    const recordId = 'a01000000000001AAA';
+    const expected: Record<contract.ChatEventCategory, { messages: boolean; users: boolean; messageIds: string[] }> = {
+      messages: { messages: false, users: false, messageIds: [recordId] },
+      presence: { messages: false, users: true, messageIds: [] },
     };
     for (const type of contract.CHAT_EVENT_TYPES) {
-      expect(scopeForEvent({ type }), type).toEqual(expected[contract.CHAT_EVENT_CATEGORY[type]]);
+      expect(scopeForEvent({ type, recordId }), type).toEqual(expected[contract.CHAT_EVENT_CATEGORY[type]]);
     }
   });
 

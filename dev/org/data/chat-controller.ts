@@ -36,6 +36,8 @@ export const CONTROLLER_MESSAGES = {
   tooLong: (length: number) => `Your message is ${length} characters long; the limit is ${MAX_CONTENT_LENGTH}.`,
   notSent: (dmlMessage: string) => `Your message could not be sent: ${dmlMessage}`,
   sinceMissing: 'Tell which moment to load messages since.',
+  idsMissing: 'Tell which messages to load.',
+  tooManyIds: (count: number) => `Asked for ${count} messages at once; the limit is ${MAX_MESSAGE_LIMIT}.`,
   presenceFailed: (active: boolean, dmlMessage: string) => `Could not ${active ? 'enter' : 'leave'} the chat: ${dmlMessage}`,
   /** `ChatBridgeTokenService.getSettings` when there is no bridge URL. */
   bridgeNotConfigured: 'The chat bridge is not configured: add a Bridge URL to the Chat Bridge Setting "Default".',
@@ -86,10 +88,13 @@ export class AuraHandledError extends Error {
 }
 
 /** The Apex types of the controller's parameters. */
-export type ApexParamType = 'Integer' | 'Datetime' | 'String';
+export type ApexParamType = 'Integer' | 'Datetime' | 'String' | 'List<Id>';
 
-/** Parameter values after Aura's conversion: Integer → number, Datetime → Date, String → string; absent → null. */
-export type ApexArgs = Readonly<Record<string, number | Date | string | null>>;
+/**
+ * Parameter values after Aura's conversion: Integer → number, Datetime → Date, String → string,
+ * List<Id> → 18-character ids; absent → null.
+ */
+export type ApexArgs = Readonly<Record<string, number | Date | string | readonly string[] | null>>;
 
 /** One `@AuraEnabled` method: its parameters (name → Apex type, in order) and its body. */
 export interface ApexMethod {
@@ -230,6 +235,21 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
           .messages()
           .filter((m) => Date.parse(m.CreatedDate) > after)
           .slice(0, MAX_MESSAGE_LIMIT)
+          .map(view);
+      },
+    },
+    getMessagesByIds: {
+      params: { messageIds: 'List<Id>' },
+      invoke(args) {
+        const ids = args.messageIds as readonly string[] | null;
+        if (ids === null || ids.length === 0) throw new AuraHandledError(CONTROLLER_MESSAGES.idsMissing);
+        // A Set<Id>: 15- and 18-character forms of one id are one id.
+        const wanted = new Set(ids.map((id) => id.slice(0, 15)));
+        if (wanted.size > MAX_MESSAGE_LIMIT) throw new AuraHandledError(CONTROLLER_MESSAGES.tooManyIds(wanted.size));
+        // WHERE Id IN :wanted ORDER BY CreatedDate ASC, Id ASC; the recycle bin is not queried.
+        return records
+          .messages()
+          .filter((m) => wanted.has(m.Id.slice(0, 15)))
           .map(view);
       },
     },

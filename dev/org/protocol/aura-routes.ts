@@ -9,7 +9,8 @@
  * - answers 200 with the return value as Aura serializes it: Datetime → ISO 8601 with ms and `Z`,
  *   Id → 18 characters, void → `null`, and properties whose value is null left out;
  * - runs each call as one request of quiddity `AURA` (apex-request.ts), as Lightning's are;
- * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`.
+ * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`;
+ * - counts every call that reached a method, and the rows it returned, in {@link ApexUsage}.
  *
  * No real org has this route (Aura's own wire format is not meant to be spoken by hand); it lives
  * under `/dev/`. A bad session gives 401 `{ message: 'Session expired or invalid' }`, an unknown
@@ -19,6 +20,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { AuraHandledError, type ApexArgs, type ApexMethod, type ApexParamType } from '../data/chat-controller.js';
+import { isWellFormedId, with18CharChecksum } from '../data/ids.js';
+import type { ApexUsage } from './apex-usage.js';
 import type { SessionStore } from './sessions.js';
 import { accessTokenFromHeader } from './sessions.js';
 
@@ -34,7 +37,7 @@ export const APEX_INVALID_SESSION = { message: 'Session expired or invalid' } as
 class InvalidParameterError extends Error {}
 
 /** Routes of the Apex endpoints over the controllers' methods (see chat-controller.ts, chat-audit-controller.ts). */
-export function auraRoutes(classes: ApexClasses, sessions: SessionStore, logger: Logger): Router {
+export function auraRoutes(classes: ApexClasses, sessions: SessionStore, usage: ApexUsage, logger: Logger): Router {
   const log = logger.child({ module: 'aura' });
   const router = express.Router();
   const byLowerName = new Map(
@@ -71,8 +74,14 @@ export function auraRoutes(classes: ApexClasses, sessions: SessionStore, logger:
       }
       try {
         const args = convertArgs(found.method.params, body as Record<string, unknown>);
-        // Each call is one Aura request: its own request id, quiddity AURA.
-        const value = await found.method.invoke(args, newApexRequest(session.userId, QUIDDITY.aura));
+        // Each call is one Aura request: its own request id, quiddity AURA. Counted once the method
+        // runs, whether it returns or throws (an org counts it either way).
+        let value: unknown;
+        try {
+          value = await found.method.invoke(args, newApexRequest(session.userId, QUIDDITY.aura));
+        } finally {
+          usage.record(found.name, session.userId, value);
+        }
         res.status(200).json(auraSerialize(value));
       } catch (err) {
         if (err instanceof AuraHandledError) {
@@ -105,7 +114,7 @@ export function auraRoutes(classes: ApexClasses, sessions: SessionStore, logger:
 
 /** Converts the JSON parameters to their Apex types, as Aura does; unknown names are ignored. */
 function convertArgs(params: Readonly<Record<string, ApexParamType>>, body: Record<string, unknown>): ApexArgs {
-  const args: Record<string, number | Date | string | null> = {};
+  const args: Record<string, ApexArgs[string]> = {};
   for (const [name, type] of Object.entries(params)) {
     const value = body[name];
     const converted = value === undefined || value === null ? null : convertValue(type, value);
@@ -120,7 +129,7 @@ function convertArgs(params: Readonly<Record<string, ApexParamType>>, body: Reco
 const INTEGER_MIN = -(2 ** 31);
 const INTEGER_MAX = 2 ** 31 - 1;
 
-function convertValue(type: ApexParamType, value: unknown): number | Date | string | undefined {
+function convertValue(type: ApexParamType, value: unknown): ApexArgs[string] | undefined {
   switch (type) {
     case 'Integer': {
       const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -134,6 +143,9 @@ function convertValue(type: ApexParamType, value: unknown): number | Date | stri
     }
     case 'String':
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    case 'List<Id>':
+      // Every element must be an id a real org would take; Apex holds Ids in their 18-character form.
+      return Array.isArray(value) && value.every(isWellFormedId) ? value.map((id) => with18CharChecksum(id.slice(0, 15))) : undefined;
   }
 }
 

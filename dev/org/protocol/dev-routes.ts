@@ -6,7 +6,9 @@
  * - `GET /dev/photos/<userId>.svg` → the user's avatar (what `SmallPhotoUrl` points to; no auth, as
  *   an `<img>` sends none);
  * - `POST /dev/undelete/<id>` with a session → restores a message from the recycle bin as that user
- *   (REST has no undelete verb), 204, or Salesforce's error array.
+ *   (REST has no undelete verb), 204, or Salesforce's error array;
+ * - `GET /dev/apex-usage` → the Apex calls and rows served so far, per method and per user
+ *   ({@link ApexUsageSnapshot}; no auth, like `/dev/users`).
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
@@ -14,6 +16,7 @@ import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { avatarSvg } from '../data/photos.js';
 import type { OrgRecords, SampleUser } from '../data/records.js';
+import type { ApexUsage, ApexUsageSnapshot } from './apex-usage.js';
 import { INVALID_SESSION } from './rest.js';
 import { accessTokenFromHeader, type SessionStore } from './sessions.js';
 
@@ -46,6 +49,8 @@ export interface DevRoutesDeps {
   sessions: SessionStore;
   /** The users `GET /dev/users` lists (the sample users, not the integration user). */
   sampleUsers: () => readonly SampleUser[];
+  /** The Apex calls the aura routes counted. */
+  apexUsage: ApexUsage;
   logger: Logger;
 }
 
@@ -84,6 +89,11 @@ export function devRoutes(deps: DevRoutesDeps): Router {
     log.info({ userId: user.Id }, 'dev session issued');
     const answer: DevSessionAnswer = { accessToken: session.accessToken, userId: user.Id, name: user.Name, orgId: deps.orgId, instanceUrl: deps.url };
     res.json(answer);
+  });
+
+  router.get('/dev/apex-usage', (_req, res) => {
+    const usage: ApexUsageSnapshot = deps.apexUsage.snapshot();
+    res.json(usage);
   });
 
   router.get('/dev/photos/:file', (req, res) => {

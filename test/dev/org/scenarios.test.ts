@@ -30,7 +30,8 @@
  *  - when: one of insertMessages [{ key, content?, author?, count? }], updateMessages [{ key,
  *    content?, count? }], deleteMessages [key], undeleteMessages [key], insertUsers [user as in
  *    given.users], updateUsers [{ key, chatActive?, lastName?, count? }] (each one DML statement), or
- *    call { method, params } (a ChatController method; Datetime params as { minutesAgo }).
+ *    call { method, params } (a ChatController method; Datetime params as { minutesAgo }, List<Id>
+ *    params as a list of record keys).
  *  - then.events: every Chat_Event__e published, in order, as { type, message?, user, count?,
  *    changedFields? } (Record_Id__c is the message, or the user for presence events;
  *    changedFields: the API names Changed_Fields__c lists, MESSAGE_UPDATED only). Every event must
@@ -257,6 +258,7 @@ function apexArgs(org: ScenarioOrg, method: string, params: Record<string, unkno
       if (value === null) return [name, null];
       if (type === 'Datetime') return [name, new Date(Date.now() - (value as { minutesAgo: number }).minutesAgo * 60_000)];
       if (type === 'String') return [name, text(value as Content, '')];
+      if (type === 'List<Id>') return [name, (value as string[]).map(org.idOf)];
       return [name, value as number];
     }),
   );
