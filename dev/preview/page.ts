@@ -72,7 +72,7 @@ export function renderPage(page: PageState): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${VIEWS[view].title} · sf-chat-bridge preview</title>`,
     `<link rel="stylesheet" href="${SLDS_STYLESHEET}">`,
-    '<style>body{background:#f3f3f3;min-height:100vh}.preview-main{max-width:64rem;margin:0 auto}.preview-user{width:100%;border:1px solid #dddbda;cursor:pointer;text-align:left}.preview-user:hover{background:#f3f6f9}</style>',
+    '<style>body{background:#f3f3f3;min-height:100vh}.preview-main{max-width:64rem;margin:0 auto}.preview-main.preview-wide{max-width:90rem}.preview-user{width:100%;border:1px solid #dddbda;cursor:pointer;text-align:left}.preview-user:hover{background:#f3f6f9}</style>',
   ];
   let tail = '';
   if (page.state === 'ready') {
@@ -101,7 +101,7 @@ ${head.join('\n')}
     </div>
   </div>
 </header>
-<main id="app" class="preview-main slds-p-horizontal_medium">${main(page)}</main>
+<main id="app" class="preview-main${view === 'admin' ? ' preview-wide' : ''} slds-p-horizontal_medium">${main(page)}</main>
 ${tail}
 </body>
 </html>

@@ -134,7 +134,7 @@ describe('the chat audit in the local preview', () => {
     await updated.getByRole('button', { name: /Show actions/i }).click();
     await admin.page.getByRole('menuitem', { name: 'Show details' }).click();
     await view.detail.locator('[data-id="detail-changed-fields"]').getByText('Content__c').waitFor();
-    await admin.page.setViewportSize({ width: 1280, height: 1500 });
+    await admin.page.setViewportSize({ width: 1440, height: 1150 });
     await view.summary.waitFor();
     const shot = await screenshot(admin.page, 'chat-audit.png');
     expect(shot.length).toBeGreaterThan(10_000);
