@@ -90,7 +90,7 @@ ${head.join('\n')}
 </head>
 <body>
 <header class="slds-page-header slds-m-bottom_medium">
-  <div class="slds-page-header__row preview-main">
+  <div class="slds-page-header__row preview-main${view === 'admin' ? ' preview-wide' : ''}">
     <div class="slds-page-header__col-title">
       <h1 class="slds-page-header__title">sf-chat-bridge · local preview</h1>
       <p class="slds-page-header__name-meta">${VIEWS[view].component} <a href="${view === 'admin' ? '/' : '/admin'}" data-id="preview-other-view">${view === 'admin' ? 'Open the chat' : 'Open the admin audit'}</a></p>

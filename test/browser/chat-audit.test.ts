@@ -134,8 +134,9 @@ describe('the chat audit in the local preview', () => {
     await updated.getByRole('button', { name: /Show actions/i }).click();
     await admin.page.getByRole('menuitem', { name: 'Show details' }).click();
     await view.detail.locator('[data-id="detail-changed-fields"]').getByText('Content__c').waitFor();
-    await admin.page.setViewportSize({ width: 1440, height: 1150 });
+    await admin.page.setViewportSize({ width: 1440, height: 1300 });
     await view.summary.waitFor();
+    await admin.page.evaluate(() => window.scrollTo(0, 0)); // the row menu scrolled the page
     const shot = await screenshot(admin.page, 'chat-audit.png');
     expect(shot.length).toBeGreaterThan(10_000);
     if (process.env.UPDATE_PREVIEW_PNG) copyFileSync(resolve(import.meta.dirname, '../../test-results/chat-audit.png'), resolve(import.meta.dirname, '../../docs/audit.png'));
