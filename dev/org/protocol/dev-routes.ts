@@ -1,6 +1,6 @@
 /**
  * Helpers only the dev org has, for the local preview page and browser tests (all under `/dev/`):
- * - `GET /dev/users` → the sample users `[{ id, name, firstName, photoUrl, chatActive }]` (no auth);
+ * - `GET /dev/users` → the sample users `[{ id, name, firstName, photoUrl, chatActive, permissionSets }]` (no auth);
  * - `POST /dev/sessions` `{ userId }` → `{ accessToken, userId, name, orgId, instanceUrl }`, a session
  *   for any user of the org, as if they had logged in (404 for an unknown user);
  * - `GET /dev/photos/<userId>.svg` → the user's avatar (what `SmallPhotoUrl` points to; no auth, as
@@ -12,6 +12,7 @@
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { avatarSvg } from '../data/photos.js';
 import type { OrgRecords, SampleUser } from '../data/records.js';
@@ -26,6 +27,8 @@ export interface DevUserSummary {
   firstName: string | null;
   photoUrl: string;
   chatActive: boolean;
+  /** API names of the user's permission sets (`Chat_User`, `Chat_Auditor`…). */
+  permissionSets: string[];
 }
 
 /** The answer of `POST /dev/sessions`. */
@@ -59,7 +62,14 @@ export function devRoutes(deps: DevRoutesDeps): Router {
 
   router.get('/dev/users', (_req, res) => {
     const users = deps.sampleUsers().map(
-      (u): DevUserSummary => ({ id: u.Id, name: u.Name, firstName: u.FirstName, photoUrl: u.SmallPhotoUrl, chatActive: u.Chat_Active__c }),
+      (u): DevUserSummary => ({
+        id: u.Id,
+        name: u.Name,
+        firstName: u.FirstName,
+        photoUrl: u.SmallPhotoUrl,
+        chatActive: u.Chat_Active__c,
+        permissionSets: records.permissionSetsOf(u.Id),
+      }),
     );
     res.json(users);
   });
@@ -103,7 +113,8 @@ export function devRoutes(deps: DevRoutesDeps): Router {
       return;
     }
     try {
-      deps.dml.undeleteMessages([String(req.params.id)], session.userId);
+      // No REST resource undeletes; the route stands in for anonymous Apex `undelete`.
+      deps.dml.undeleteMessages([String(req.params.id)], newApexRequest(session.userId, QUIDDITY.anonymous));
     } catch (err) {
       if (!(err instanceof DmlError)) throw err;
       res.status(err.status).json(err.errors);

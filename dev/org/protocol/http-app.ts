@@ -21,12 +21,12 @@ import { sobjectRecordRoutes } from './sobject-rest.js';
 export function createHttpApp(org: OrgContext, bus: EventBus, data: DataSide, apexUsage: ApexUsage, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
-  const { records, dml, controller, sampleUsers } = data;
+  const { records, dml, apexClasses, sampleUsers } = data;
   app.use(loopbackCors());
   app.use(oauthRoutes(org, logger));
   app.use(soapRoutes(org, logger));
   app.use(restRoutes(org, bus, logger, sobjectRecordRoutes(records, dml, logger)));
-  app.use(auraRoutes(controller, org.sessions, apexUsage, logger));
+  app.use(auraRoutes(apexClasses, org.sessions, apexUsage, logger));
   app.use(devRoutes({ url: org.url, orgId: org.identity.orgId, records, dml, sessions: org.sessions, sampleUsers, apexUsage, logger }));
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);

@@ -8,6 +8,7 @@ import type { ChatEvent } from '../../../bridge/events/contract.js';
 import type { Database } from '../../../bridge/store/database.js';
 import { createEventStore, type EventStore, type StreamKey } from '../../../bridge/store/event-store.js';
 import { migrate } from '../../../bridge/store/migrate.js';
+import { MIGRATIONS } from '../../../bridge/store/migrations/index.js';
 import { openPgliteDatabase } from '../../../bridge/store/pglite-database.js';
 import { openPostgresDatabase } from '../../../bridge/store/postgres-database.js';
 import { startPostgresServer, type PostgresServer } from '../../helpers/stores.js';
@@ -54,7 +55,8 @@ describe.each(backends)('event store on %s', (_name, open) => {
   it('migrates once: a second run (another bridge starting) applies nothing', async () => {
     expect(await migrate(db, logger)).toEqual([]);
     const rows = await db.query<{ name: string }>('SELECT name FROM store_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['0001-event-log']);
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(rows.map((r) => r.name).slice(0, 2)).toEqual(['0001-event-log', '0002-audit']);
   });
 
   it('logs an event and advances the replay position with it; a duplicate changes nothing', async () => {

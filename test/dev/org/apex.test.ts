@@ -186,6 +186,10 @@ describe('ChatController methods and shapes', () => {
     expect(payloads.map((p) => [p[CHAT_EVENT_FIELDS.type], p[CHAT_EVENT_FIELDS.recordId], p[CHAT_EVENT_FIELDS.userId], p.CreatedById])).toEqual([
       ['MESSAGE_CREATED', view.id, ana.Id, ana.Id],
     ]);
+    // An Aura call is a request of quiddity AURA, with a request id of its own.
+    expect(payloads.map((p) => [p[CHAT_EVENT_FIELDS.source], p[CHAT_EVENT_FIELDS.requestId], p[CHAT_EVENT_FIELDS.changedFields]])).toEqual([
+      ['AURA', expect.stringMatching(/^[\w-]{22}$/), null],
+    ]);
     expect((await apex('getRecentMessages', { maxMessages: 1 })).body).toEqual([view]);
   });
 
