@@ -11,6 +11,11 @@
  *   client's catch-up needs: events after its last `seq`, whether that `seq` is still covered
  *   (`prunedThroughSeq`), and whether it came from this log at all (`epoch`).
  *
+ * - In a cluster (bridge/cluster/), those two writes also carry the writer's leadership term and
+ *   commit only while it is still the term in `cluster_leader`, checked in the same statement under
+ *   a row lock ({@link EventStore.takeLeadership} waits for it): a leader that lost its lease and
+ *   does not know it yet is refused ({@link FencedWriteError}) and can log, so broadcast, nothing.
+ *
  * The store also knows whether its database answers ({@link EventStore.state}): every call that
  * fails marks it `down`, the next that succeeds marks it `up`; `/readyz` shows it.
  */
@@ -64,6 +69,20 @@ export interface LogPosition {
   latestSeq: number;
 }
 
+/**
+ * Thrown by a fenced write whose term is no longer the cluster's: another node has taken the lease
+ * (and bumped the term) since. Nothing was written. The writer must stop leading at once.
+ */
+export class FencedWriteError extends Error {
+  constructor(
+    /** The term the write carried. */
+    readonly term: number,
+  ) {
+    super(`leadership term ${term} is over: another node leads the cluster now; nothing was written`);
+    this.name = 'FencedWriteError';
+  }
+}
+
 /** `up` while the database answers, `down` since a call failed. */
 export type StoreState = 'up' | 'down';
 
@@ -82,16 +101,29 @@ export interface EventStore {
   /**
    * Logs an event and advances the replay position of `key` to its replay id, atomically.
    * @param receivedAt - when the bridge received it.
+   * @param term - in a cluster, the writer's leadership term: the write commits only while it is
+   *   the term in force (see {@link takeLeadership}). Undefined: not fenced (one bridge).
    * @returns its `seq`, or undefined when an event with this `eventUuid` is already logged (a
    *   duplicate: nothing was written, the position did not move).
+   * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date): Promise<number | undefined>;
+  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, term?: number): Promise<number | undefined>;
   /**
    * Logs a message that is not forwarded; with an identity, advances the replay position too, in
    * the same statement (a rejected event is processed: it must not come back after a restart).
+   * @param term - as for {@link logEvent}.
    * @returns false when a message with this `eventUuid` was rejected before (nothing written).
+   * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logRejected(key: StreamKey, rejected: RejectedMessage, receivedAt: Date): Promise<boolean>;
+  logRejected(key: StreamKey, rejected: RejectedMessage, receivedAt: Date, term?: number): Promise<boolean>;
+  /**
+   * Starts a new leadership term for `node` (the cluster lease was just taken): bumps the term, which
+   * only grows. Waits for a fenced write of the previous term that is under way, so everything the
+   * previous leader logged is committed (and visible) when this resolves, and nothing it writes
+   * later can commit.
+   * @returns the new term.
+   */
+  takeLeadership(node: string): Promise<number>;
   /** Records when a logged event was handed to socket.io and to how many sockets. */
   markForwarded(seq: number, forwardedAt: Date, socketsReached: number): Promise<void>;
   logIncident(incident: Incident): Promise<void>;
@@ -138,6 +170,22 @@ const LOG_EVENT = `
   ), advanced AS (${ADVANCE_POSITION})
   SELECT seq FROM written`;
 
+/**
+ * The fence of a cluster write: the `cluster_leader` row, only if `term` is still $N, share-locked
+ * until the statement commits (a term bump waits for it; a bump under way makes it re-read the row
+ * and find the new term).
+ */
+const fence = (param: string) => `fence AS (SELECT term FROM cluster_leader WHERE term = ${param}::bigint FOR SHARE)`;
+
+const LOG_EVENT_FENCED = `
+  WITH ${fence('$11')}, written AS (
+    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
+    SELECT $1, $2, $3, $4::bigint, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz FROM fence
+    ON CONFLICT (event_uuid) DO NOTHING
+    RETURNING seq, replay_id
+  ), advanced AS (${ADVANCE_POSITION})
+  SELECT (SELECT count(*) FROM fence)::int AS fenced_in, (SELECT seq FROM written) AS seq`;
+
 const LOG_REJECTED = `
   WITH written AS (
     INSERT INTO rejected_event (org_id, channel, event_uuid, replay_id, reason, detail, message, received_at)
@@ -146,6 +194,15 @@ const LOG_REJECTED = `
     RETURNING replay_id
   ), advanced AS (${ADVANCE_POSITION})
   SELECT 1 FROM written`;
+
+const LOG_REJECTED_FENCED = `
+  WITH ${fence('$9')}, written AS (
+    INSERT INTO rejected_event (org_id, channel, event_uuid, replay_id, reason, detail, message, received_at)
+    SELECT $1, $2, $3, $4::bigint, $5, $6, $7::jsonb, $8::timestamptz FROM fence
+    ON CONFLICT (event_uuid) DO NOTHING
+    RETURNING replay_id
+  ), advanced AS (${ADVANCE_POSITION})
+  SELECT (SELECT count(*) FROM fence)::int AS fenced_in, (SELECT count(*) FROM written)::int AS written`;
 
 const PRUNE = `
   WITH events AS (
@@ -176,7 +233,7 @@ export function createEventStore(db: Database): EventStore {
       state = 'up';
       return result;
     } catch (err) {
-      state = 'down';
+      state = err instanceof FencedWriteError ? 'up' : 'down'; // a refused term is an answer
       throw err;
     }
   };
@@ -193,20 +250,28 @@ export function createEventStore(db: Database): EventStore {
         return (await readReplayPosition(q, key))!;
       }),
 
-    logEvent: (key, e, receivedAt) =>
+    logEvent: (key, e, receivedAt, term) =>
       tracked(async (q) => {
-        const rows = await q.query<{ seq: number }>(LOG_EVENT, [
-          key.orgId, key.channel, e.eventUuid, e.replayId, e.type, e.recordId, e.userId, e.createdById, e.createdDate, receivedAt,
-        ]);
-        return rows[0]?.seq;
+        const params = [key.orgId, key.channel, e.eventUuid, e.replayId, e.type, e.recordId, e.userId, e.createdById, e.createdDate, receivedAt];
+        if (term === undefined) return (await q.query<{ seq: number }>(LOG_EVENT, params))[0]?.seq;
+        const [row] = await q.query<{ fenced_in: number; seq: number | null }>(LOG_EVENT_FENCED, [...params, term]);
+        if (!row?.fenced_in) throw new FencedWriteError(term);
+        return row.seq ?? undefined;
       }),
 
-    logRejected: (key, r, receivedAt) =>
+    logRejected: (key, r, receivedAt, term) =>
       tracked(async (q) => {
-        const rows = await q.query(LOG_REJECTED, [
-          key.orgId, key.channel, r.identity?.eventUuid ?? null, r.identity?.replayId ?? null, r.reason, r.detail, JSON.stringify(r.message ?? null), receivedAt,
-        ]);
-        return rows.length > 0;
+        const params = [key.orgId, key.channel, r.identity?.eventUuid ?? null, r.identity?.replayId ?? null, r.reason, r.detail, JSON.stringify(r.message ?? null), receivedAt];
+        if (term === undefined) return (await q.query(LOG_REJECTED, params)).length > 0;
+        const [row] = await q.query<{ fenced_in: number; written: number }>(LOG_REJECTED_FENCED, [...params, term]);
+        if (!row?.fenced_in) throw new FencedWriteError(term);
+        return row.written > 0;
+      }),
+
+    takeLeadership: (node) =>
+      tracked(async (q) => {
+        const rows = await q.query<{ term: number }>('UPDATE cluster_leader SET term = term + 1, node = $1, since = now() RETURNING term', [node]);
+        return rows[0]!.term;
       }),
 
     markForwarded: (seq, forwardedAt, socketsReached) =>
