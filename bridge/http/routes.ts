@@ -16,6 +16,12 @@ export interface Readiness {
   lastReplayId: number | null;
   /** Sockets connected now. */
   sockets: number;
+  /**
+   * Cluster only (`REDIS_URL`): this node's id and role, and the leader's node id (null while none
+   * is known: no node holds the lease, or this follower heard nothing for a lease's length).
+   * `upstream` is then the cluster's: the leader's subscription as the leader last said.
+   */
+  cluster?: { node: string; role: 'leader' | 'follower'; leader: string | null };
 }
 
 /**

@@ -21,6 +21,11 @@
  * when the store is back and forwarded then. A failed client is retired before the next is built,
  * and messages from a retired client are ignored, so there is exactly one live subscription per
  * process.
+ *
+ * In a cluster (bridge/cluster/) a subscriber is started for one leadership term: its writes carry
+ * the term, and the first one refused as stale ({@link FencedWriteError}: another node leads now)
+ * stops it for good, before anything is forwarded — the next leader's subscriber resumes from the
+ * committed replay id.
  */
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
@@ -28,7 +33,7 @@ import { DeadlineError, withDeadline } from '../deadline.js';
 import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
-import type { EventStore, Incident, LoggedEvent, StreamKey } from '../store/event-store.js';
+import { FencedWriteError, type EventStore, type Incident, type LoggedEvent, type StreamKey } from '../store/event-store.js';
 import type { LegacyReplayPosition } from '../store/legacy-replay-file.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { LoginError, type SalesforceSession } from './login.js';
@@ -57,8 +62,17 @@ export interface SubscriberOptions {
   /**
    * Receives every valid event once, in order, after its commit to the log; returns how many sockets
    * it reached (recorded in the log). Exceptions are logged; the event stays processed.
+   * `afterSeq` is the `seq` forwarded before it (the log's end when this subscriber started): a
+   * node that delivered up to `afterSeq` missed nothing in between.
    */
-  onEvent: (logged: LoggedEvent) => number;
+  onEvent: (logged: LoggedEvent, afterSeq: number) => number;
+  /**
+   * Cluster only: the leadership term every write carries (see {@link EventStore.logEvent}).
+   * Undefined: one bridge, writes not fenced.
+   */
+  term?: number;
+  /** Called once when a write was refused for a stale {@link term}; the subscriber has stopped itself. */
+  onFenced?: (err: FencedWriteError) => void;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
   /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
@@ -332,13 +346,13 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     const identity = eventIdentity(data);
     const mapped = toChatEvent(data, identity);
     if (!mapped.ok) {
-      const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt);
+      const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt, options.term);
       if (identity && logged) committed = identity.replayId;
       metrics.eventsRejected.inc({ reason: logged ? mapped.reason : 'duplicate' });
       logger.warn({ reason: mapped.reason, detail: mapped.detail, ...identity, data: identity ? undefined : preview(data) }, 'event: not forwarded');
       return;
     }
-    const seq = await store.logEvent(key, mapped.event, receivedAt);
+    const seq = await store.logEvent(key, mapped.event, receivedAt, options.term);
     if (seq === undefined) {
       metrics.eventsRejected.inc({ reason: 'duplicate' });
       logger.debug({ replayId: mapped.event.replayId, eventUuid: mapped.event.eventUuid }, 'upstream: already processed; skipped');
@@ -350,10 +364,11 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
 
   /** Hands a committed event to the sockets, then records in the background when and to how many. */
   function forward(logged: LoggedEvent) {
+    const afterSeq = forwardedSeq!;
     forwardedSeq = logged.seq;
     let reached = 0;
     try {
-      reached = options.onEvent(logged);
+      reached = options.onEvent(logged, afterSeq);
     } catch (err) {
       logger.error({ err, seq: logged.seq, eventUuid: logged.event.eventUuid }, 'upstream: event handler failed');
     }
@@ -362,6 +377,12 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
 
   function storeFailed(attempt: Attempt, err: unknown) {
     if (current !== attempt || stopped) return;
+    if (err instanceof FencedWriteError) {
+      logger.warn({ term: err.term }, 'upstream: another node leads the cluster now (write refused for a stale term); unsubscribing');
+      halt();
+      options.onFenced?.(err);
+      return;
+    }
     storeDown ??= { since: Date.now(), error: describe(err) };
     logger.error({ err }, 'store: write failed; pausing intake (the events wait in Salesforce)');
     fail(attempt, { cause: 'store' }, describe(err));
@@ -397,6 +418,15 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     }
   }
 
+  /** Retires the client and every timer at once; nothing queued from it is processed afterwards. */
+  function halt() {
+    stopped = true;
+    clearInterval(watchdog);
+    clearTimeout(retryTimer);
+    if (current) retire(current.client);
+    current = undefined;
+  }
+
   return {
     start() {
       if (watchdog || stopped) return;
@@ -405,11 +435,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       void connect();
     },
     async stop() {
-      stopped = true;
-      clearInterval(watchdog);
-      clearTimeout(retryTimer);
-      if (current) retire(current.client);
-      current = undefined;
+      halt();
       await queue; // the store is the caller's to close: let the last commit finish first
     },
     state: () => state,
