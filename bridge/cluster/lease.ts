@@ -8,8 +8,9 @@
  * store checks on every write (bridge/store/event-store.ts); this module only keeps one node
  * subscribing almost all the time, and says as soon as it knows the lease is gone.
  *
- * A refresh Redis does not answer counts as a lost lease: the holder cannot prove it still holds
- * it, and another node may take it once Redis is back, so it steps down at once.
+ * A refresh Redis does not answer, or the lease connection dropping, counts as a lost lease: the
+ * holder cannot prove it still holds it, and another node may take it once Redis is back, so it
+ * steps down at once.
  */
 import type { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
@@ -60,6 +61,15 @@ export function createLease(options: LeaseOptions): Lease {
     options: redis.options,
   } as unknown as Redis;
   let mutex: Mutex | undefined;
+  // The connection dropped (Redis restarted, network cut): a restarted Redis holds no lease, and
+  // another node may take it the moment it is back — step down now, not at the next refresh.
+  redis.on('close', () => {
+    const held = mutex;
+    if (!held?.isAcquired) return;
+    mutex = undefined;
+    held.stopRefresh();
+    options.onLost();
+  });
 
   return {
     async tryAcquire() {

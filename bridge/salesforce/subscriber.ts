@@ -206,12 +206,19 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     const resumed = await enqueue(() => resume(key)).then(
       () => true,
       (err) => {
+        if (err instanceof FencedWriteError) return err;
         storeDown ??= { since: Date.now(), error: describe(err) };
         logger.warn({ err }, 'store: not answering; intake stays paused (the events wait in Salesforce)');
         return false;
       },
     );
     if (stopped) return;
+    if (resumed instanceof FencedWriteError) {
+      logger.warn({ term: resumed.term }, 'upstream: another node leads the cluster now; not subscribing');
+      halt();
+      options.onFenced?.(resumed);
+      return;
+    }
     if (!resumed) {
       scheduleRetry({ cause: 'store' });
       return;
@@ -303,6 +310,9 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
    * forwarded (a commit whose answer was lost when the store went away).
    */
   async function resume(key: StreamKey) {
+    // A subscription is a write of sorts (Salesforce delivers to it): a node whose term is over
+    // (paused past its lease, then resumed) must not open one.
+    if (options.term !== undefined && (await store.leadershipTerm()) !== options.term) throw new FencedWriteError(options.term);
     let position = await store.replayPosition(key);
     if (legacyReplay) {
       if (position === undefined) {

@@ -124,6 +124,8 @@ export interface EventStore {
    * @returns the new term.
    */
   takeLeadership(node: string): Promise<number>;
+  /** The leadership term in force (0 before any node led). */
+  leadershipTerm(): Promise<number>;
   /** Records when a logged event was handed to socket.io and to how many sockets. */
   markForwarded(seq: number, forwardedAt: Date, socketsReached: number): Promise<void>;
   logIncident(incident: Incident): Promise<void>;
@@ -266,6 +268,12 @@ export function createEventStore(db: Database): EventStore {
         const [row] = await q.query<{ fenced_in: number; written: number }>(LOG_REJECTED_FENCED, [...params, term]);
         if (!row?.fenced_in) throw new FencedWriteError(term);
         return row.written > 0;
+      }),
+
+    leadershipTerm: () =>
+      tracked(async (q) => {
+        const rows = await q.query<{ term: number }>('SELECT term FROM cluster_leader');
+        return rows[0]?.term ?? 0;
       }),
 
     takeLeadership: (node) =>
