@@ -1,9 +1,13 @@
 // The cluster's fault tests (issue "Scale out on Redis"): three bridge processes on one dev org,
 // one PostgreSQL and one Redis, six browsers spread over them through a load balancer. In every
 // fault, each browser ends with every event of a 200-event burst exactly once, seq increasing, and
-// the dev org never sees more than one subscription open at a time.
+// the dev org never sees more than one subscription open at a time. And typing notices reach the
+// sockets of other nodes, expiry and rate limit included.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/wait-for.js';
+import { signBridgeToken } from '../../../dev/org/data/bridge-token.js';
+import { connectResuming } from '../../helpers/resuming-socket.js';
+import { AUDIENCE, newUserId, TOKEN_SECRET } from '../../helpers/stack.js';
+import { settle, waitFor } from '../../helpers/wait-for.js';
 import { BURST, burst, expectEveryEventOnce, LEASE_MS, socketsPerNode, startCluster, type TestCluster } from './support.js';
 
 const NODES = 3;
@@ -26,8 +30,38 @@ async function spreadBrowsers() {
 }
 
 const metricsOf = async (i: number) => (await fetch(`${cluster.nodes[i]!.url}/metrics`)).text();
+/** sfcb_cluster_leader_changes_total summed over the nodes. */
+async function leaderChanges(): Promise<number> {
+  const texts = await Promise.all(cluster.nodes.map((_, i) => metricsOf(i)));
+  return texts.reduce((sum, t) => sum + Number(/^sfcb_cluster_leader_changes_total (\d+)/m.exec(t)?.[1] ?? 0), 0);
+}
 
 describe('a cluster of three bridges', () => {
+  it('relays typing notices to the sockets of another node: start, expiry after 6 s, and the per-socket rate limit', async () => {
+    const token = (name: string) => signBridgeToken({ userId: newUserId(), name, orgId: cluster.org.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE });
+    const typist = await connectResuming(cluster.nodes[0]!.url, await token('Ana'));
+    const reader = await connectResuming(cluster.nodes[1]!.url, await token('Ben'));
+    const notices: Array<{ name: string; isTyping: boolean; at: number }> = [];
+    reader.socket.on('typing', (n) => notices.push({ ...n, at: Date.now() }));
+    try {
+      const started = Date.now();
+      typist.socket.emit('typing:start');
+      await waitFor(() => notices.length === 1, 'the typing notice on the other node');
+      expect(notices[0]).toMatchObject({ name: 'Ana', isTyping: true });
+      await waitFor(() => notices.length === 2, 'its expiry on the other node', { timeoutMs: 12_000 });
+      expect(notices[1]).toMatchObject({ name: 'Ana', isTyping: false });
+      expect(notices[1]!.at - started, 'expired after TYPING_EXPIRY_MS').toBeGreaterThanOrEqual(6_000 - 100);
+
+      for (let i = 0; i < 20; i++) typist.socket.emit(i % 2 ? 'typing:stop' : 'typing:start');
+      await settle(1_000);
+      expect(notices.length - 2, 'at most 5 relayed within the second').toBeLessThanOrEqual(5);
+      expect(await metricsOf(0), "the typist's node dropped the rest").toMatch(/sfcb_typing_dropped_total [1-9]/);
+    } finally {
+      typist.socket.close();
+      reader.socket.close();
+    }
+  }, 60_000);
+
   it('the leader is killed (SIGKILL) mid-burst: a follower leads within the lease + 5 s, and every socket, those of the killed node included, gets each event exactly once', async () => {
     const browsers = await spreadBrowsers();
     const leader = await cluster.settledLeader();
@@ -61,6 +95,7 @@ describe('a cluster of three bridges', () => {
 
     await expectEveryEventOnce(cluster, browsers, published);
     await waitFor(async () => (await cluster.readiness(leader))?.cluster.role === 'follower', 'the paused node follows');
+    expect(cluster.nodes[leader]!.run!.output(), 'it learnt it had lost the lease').toMatch(/cluster: leader lease lost|another node leads/);
     expect(cluster.maxSubscriptions(), 'never two subscriptions at the org').toBe(1);
     const rows = await logRowsOf(published);
     expect(rows, 'each event logged once').toBe(published.length);
@@ -68,6 +103,7 @@ describe('a cluster of three bridges', () => {
 
   it('Redis restarts mid-burst: broadcasts resume with no loss, and the lease is taken again by one node only', async () => {
     const browsers = await spreadBrowsers();
+    const changesBefore = await leaderChanges();
     const published = await burst(cluster.org, browsers, {
       70: () => cluster.redis.stop(),
       140: () => cluster.redis.start(),
@@ -76,6 +112,7 @@ describe('a cluster of three bridges', () => {
     await expectEveryEventOnce(cluster, browsers, published);
     await cluster.settledLeader();
     expect(cluster.maxSubscriptions(), 'never two subscriptions at the org').toBe(1);
+    expect(await leaderChanges(), 'the leader stepped down with Redis, and a node took the lease again').toBeGreaterThanOrEqual(changesBefore + 2);
   }, 120_000);
 
   it('PostgreSQL restarts mid-burst: the leader pauses and resumes; nothing is lost', async () => {
