@@ -6,13 +6,11 @@
  * spreads connections round-robin over the nodes that accept them — what Heroku's router does with
  * web dynos. Browsers are {@link connectResuming} sockets through the balancer: when their node
  * dies they reconnect, with `since`, to another.
- *
- * Why a balancer of our own: a socket.io client reconnects to the URL it was given; the fault "the
- * killed node's sockets reconnect elsewhere" needs one address in front of all nodes.
+ * (dev/balancer.ts, also in front of `npm run cluster`).
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'vitest';
+import { startBalancer } from '../../../dev/balancer.js';
 import { signBridgeToken } from '../../../dev/org/data/bridge-token.js';
 import { startDevOrg, type DevOrg } from '../../../dev/org/index.js';
 import { SERVER, startProcess, stop, type RunningProcess } from '../../helpers/processes.js';
@@ -71,48 +69,6 @@ export interface TestCluster {
   /** Closes the browsers of the test, restarts dead or stopped nodes, waits for a settled leader. */
   heal(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A TCP balancer: each connection goes to the next backend (round-robin) that accepts it. */
-async function startBalancer(backends: () => number[]): Promise<{ port: number; close(): Promise<void> }> {
-  let next = 0;
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    open.add(client);
-    client.on('close', () => open.delete(client));
-    client.pause();
-    const ports = backends();
-    const tryFrom = (attempt: number) => {
-      if (attempt >= ports.length || client.destroyed) return client.destroy();
-      const port = ports[(next + attempt) % ports.length]!;
-      const upstream = createConnection({ host: '127.0.0.1', port });
-      upstream.once('connect', () => {
-        next = (next + attempt + 1) % Math.max(1, ports.length);
-        open.add(upstream);
-        upstream.on('close', () => {
-          open.delete(upstream);
-          client.destroy();
-        });
-        client.on('close', () => upstream.destroy());
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-        client.pipe(upstream).pipe(client);
-        client.resume();
-      });
-      upstream.once('error', () => {
-        if (!upstream.readyState.startsWith('open')) tryFrom(attempt + 1);
-      });
-    };
-    tryFrom(0);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    async close() {
-      for (const s of open) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /**
