@@ -113,6 +113,30 @@ async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<
  */
 async function startBridge(entry: string, org: BenchOrg, profileDir: string | undefined): Promise<Contender> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
+  const bridge = await startBridgeProcess(entry, org, { store: { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') }, profileDir });
+  return {
+    ...bridge,
+    async close() {
+      await bridge.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts one production bridge process (`node <entry>`, `NODE_ENV=production`) logged in to `org`.
+ * @param options.store - the store (and cluster) variables: `EMBEDDED_DATABASE_DIR`, or `DATABASE_URL` (+ `REDIS_URL`).
+ * @param options.subscribed - wait until it has subscribed, not only until it listens (default true;
+ *   a cluster follower never subscribes).
+ * @throws Error with the bridge's output when it exits or is not ready within 30 s.
+ */
+export async function startBridgeProcess(
+  entry: string,
+  org: BenchOrg,
+  options: { store: Record<string, string>; profileDir?: string; subscribed?: boolean },
+): Promise<Contender> {
+  const { profileDir } = options;
+  const waitSubscribed = options.subscribed ?? true;
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const child = spawn(process.execPath, [...profile, entry], {
     env: {
@@ -124,7 +148,7 @@ async function startBridge(entry: string, org: BenchOrg, profileDir: string | un
       SF_INSTANCE_URL: org.url,
       SF_ACCESS_TOKEN: org.accessToken,
       CHAT_TOKEN_SECRET: BENCH_TOKEN_SECRET,
-      EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite'),
+      ...options.store,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,7 +157,7 @@ async function startBridge(entry: string, org: BenchOrg, profileDir: string | un
   const port = await new Promise<number>((resolve, reject) => {
     let listening: number | undefined;
     let subscribed = false;
-    const timer = setTimeout(() => reject(new Error(`bridge: not subscribed within ${READY_TIMEOUT_MS} ms\n${output}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`bridge: not ready within ${READY_TIMEOUT_MS} ms\n${output}`)), READY_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`bridge exited (${code})\n${output}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output += `${line}\n`;
@@ -145,7 +169,7 @@ async function startBridge(entry: string, org: BenchOrg, profileDir: string | un
       }
       if (entry.msg === 'bridge: listening') listening = entry.port;
       if (entry.msg === 'upstream: subscribed') subscribed = true;
-      if (subscribed && listening !== undefined) {
+      if ((subscribed || !waitSubscribed) && listening !== undefined) {
         clearTimeout(timer);
         resolve(listening);
       }
@@ -156,10 +180,7 @@ async function startBridge(entry: string, org: BenchOrg, profileDir: string | un
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,
     publish: org.publish,
-    async close() {
-      await stop(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => stop(child),
   };
 }
 
