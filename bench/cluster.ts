@@ -12,12 +12,11 @@
  * fan-out.ts; on a 2-core machine the two nodes and the client share the cores, so read the ratio.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_TOKEN_AUDIENCE } from '../bridge/events/contract.js';
 import { startPostgresServer, startRedisServer } from '../dev/local-servers.js';
-import { signBridgeToken } from '../dev/org/data/bridge-token.js';
-import { BENCH_TOKEN_SECRET, startBenchOrg, startBridgeProcess, type BenchOrg, type Contender } from './contenders.js';
+import { startBenchOrg, startBridge, type BenchOrg, type BridgeLaunch, type Contender } from './contenders.js';
 import { percentile } from './percentile.js';
 import { connectPool, type SocketPool } from './socket-pool.js';
+import { benchTokens } from './tokens.js';
 
 const WARMUP_EVENTS = 10;
 const PACED_EVENTS = 100;
@@ -39,10 +38,10 @@ const span = (pools: SocketPool[], k: number) => ({
   last: Math.max(...pools.map((p) => p.arrivals.last[k]!)),
 });
 
-async function measure(nodes: number, tokens: string[], org: BenchOrg, store: Record<string, string>, entry: string): Promise<Row> {
+async function measure(nodes: number, tokens: string[], org: BenchOrg, launch: BridgeLaunch): Promise<Row> {
   // The first node leads (subscribed); the others follow.
-  const bridges: Contender[] = [await startBridgeProcess(entry, org, { store })];
-  for (let i = 1; i < nodes; i++) bridges.push(await startBridgeProcess(entry, org, { store, subscribed: false }));
+  const bridges: Contender[] = [await startBridge(launch, org)];
+  for (let i = 1; i < nodes; i++) bridges.push(await startBridge({ ...launch, follower: true }, org));
   const pools: SocketPool[] = [];
   try {
     const share = Math.ceil(tokens.length / nodes);
@@ -89,18 +88,11 @@ const started = performance.now();
 const [org, pg, redis] = await Promise.all([startBenchOrg(), startPostgresServer(), startRedisServer()]);
 const rows: Row[] = [];
 try {
-  const tokens = await Promise.all(
-    Array.from({ length: sockets }, (_, i) =>
-      signBridgeToken(
-        { userId: `005${String(i).padStart(12, '0')}AAA`, name: `User ${i}`, orgId: org.orgId },
-        { secret: BENCH_TOKEN_SECRET, audience: DEFAULT_TOKEN_AUDIENCE, lifetimeMs: 30 * 60_000 },
-      ),
-    ),
-  );
-  const store = { DATABASE_URL: pg.url, REDIS_URL: redis.url };
+  const tokens = await benchTokens(sockets, org.orgId);
+  const launch: BridgeLaunch = { entry, databaseUrl: pg.url, redisUrl: redis.url };
   for (const nodes of [1, 2]) {
     process.stderr.write(`bench:cluster: ${sockets} sockets on ${nodes} node(s)…\n`);
-    rows.push(await measure(nodes, tokens, org, store, entry));
+    rows.push(await measure(nodes, tokens, org, launch));
   }
 } finally {
   await org.close();

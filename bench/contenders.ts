@@ -107,37 +107,17 @@ async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<
 
 /**
  * Starts the production bridge (`node <entry>`) logged in to `org`, and resolves once it listens and
- * is subscribed (read from its log lines). Its store is a fresh embedded PostgreSQL (PGlite) in a
- * temporary directory, as a production bridge without `DATABASE_URL` runs.
+ * is subscribed (read from its log lines). Its store is `launch.databaseUrl` (PostgreSQL) when set,
+ * else a fresh embedded PostgreSQL (PGlite) in a temporary directory, as a production bridge
+ * without `DATABASE_URL` runs.
  * @throws Error with the bridge's output when it exits or is not subscribed within 30 s.
  */
-async function startBridge(entry: string, org: BenchOrg, profileDir: string | undefined): Promise<Contender> {
+export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<Contender> {
+  const { entry, profileDir } = launch;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
-  const bridge = await startBridgeProcess(entry, org, { store: { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') }, profileDir });
-  return {
-    ...bridge,
-    async close() {
-      await bridge.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Starts one production bridge process (`node <entry>`, `NODE_ENV=production`) logged in to `org`.
- * @param options.store - the store (and cluster) variables: `EMBEDDED_DATABASE_DIR`, or `DATABASE_URL` (+ `REDIS_URL`).
- * @param options.subscribed - wait until it has subscribed, not only until it listens (default true;
- *   a cluster follower never subscribes).
- * @throws Error with the bridge's output when it exits or is not ready within 30 s.
- */
-export async function startBridgeProcess(
-  entry: string,
-  org: BenchOrg,
-  options: { store: Record<string, string>; profileDir?: string; subscribed?: boolean },
-): Promise<Contender> {
-  const { profileDir } = options;
-  const waitSubscribed = options.subscribed ?? true;
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const store = launch.databaseUrl === undefined ? { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') } : { DATABASE_URL: launch.databaseUrl };
+  const cluster = launch.redisUrl === undefined ? {} : { REDIS_URL: launch.redisUrl };
   const child = spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH,
@@ -148,7 +128,8 @@ export async function startBridgeProcess(
       SF_INSTANCE_URL: org.url,
       SF_ACCESS_TOKEN: org.accessToken,
       CHAT_TOKEN_SECRET: BENCH_TOKEN_SECRET,
-      ...options.store,
+      ...store,
+      ...cluster,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -157,7 +138,7 @@ export async function startBridgeProcess(
   const port = await new Promise<number>((resolve, reject) => {
     let listening: number | undefined;
     let subscribed = false;
-    const timer = setTimeout(() => reject(new Error(`bridge: not ready within ${READY_TIMEOUT_MS} ms\n${output}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`bridge: not subscribed within ${READY_TIMEOUT_MS} ms\n${output}`)), READY_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`bridge exited (${code})\n${output}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output += `${line}\n`;
@@ -169,7 +150,7 @@ export async function startBridgeProcess(
       }
       if (entry.msg === 'bridge: listening') listening = entry.port;
       if (entry.msg === 'upstream: subscribed') subscribed = true;
-      if ((subscribed || !waitSubscribed) && listening !== undefined) {
+      if ((subscribed || launch.follower) && listening !== undefined) {
         clearTimeout(timer);
         resolve(listening);
       }
@@ -180,7 +161,10 @@ export async function startBridgeProcess(
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,
     publish: org.publish,
-    close: () => stop(child),
+    async close() {
+      await stop(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -190,6 +174,12 @@ export interface BridgeLaunch {
   entry: string;
   /** When set, the bridge runs with `node --cpu-prof` and writes its `.cpuprofile` here on exit. */
   profileDir?: string;
+  /** When set, the bridge's store is this PostgreSQL (`DATABASE_URL`) instead of an embedded one. */
+  databaseUrl?: string;
+  /** When set (with `databaseUrl`), the bridge is a cluster node (`REDIS_URL`). */
+  redisUrl?: string;
+  /** A cluster follower: ready once it listens (it never subscribes). */
+  follower?: boolean;
 }
 
 /** Starts one contender. */
@@ -200,6 +190,6 @@ export function startContender(name: ContenderName, org: BenchOrg, bridge: Bridg
     case 'ws':
       return startBaseline(name, 'raw-ws.ts');
     case 'bridge':
-      return startBridge(bridge.entry, org, bridge.profileDir);
+      return startBridge(bridge, org);
   }
 }

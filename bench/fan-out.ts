@@ -16,12 +16,11 @@
  * Absolute figures depend on the machine and on what else runs; compare the ratios of one run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signBridgeToken } from '../dev/org/data/bridge-token.js';
-import { DEFAULT_TOKEN_AUDIENCE } from '../bridge/events/contract.js';
-import { BENCH_TOKEN_SECRET, startBenchOrg, startContender, type BenchOrg, type BridgeLaunch, type ContenderName } from './contenders.js';
+import { startBenchOrg, startContender, type BenchOrg, type BridgeLaunch, type ContenderName } from './contenders.js';
 import { percentile } from './percentile.js';
 import { cpuMicros, rssBytes } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
+import { benchTokens } from './tokens.js';
 
 /** Events published before measuring (JIT warm-up, first-event allocations). */
 const WARMUP_EVENTS = 10;
@@ -195,14 +194,7 @@ const org = await startBenchOrg();
 const rows: Row[] = [];
 try {
   for (const sockets of sizes) {
-    const tokens = await Promise.all(
-      Array.from({ length: Math.ceil(sockets * (1 + EXTRA_SHARE)) }, (_, i) =>
-        signBridgeToken(
-          { userId: `005${String(i).padStart(12, '0')}AAA`, name: `User ${i}`, orgId: org.orgId },
-          { secret: BENCH_TOKEN_SECRET, audience: DEFAULT_TOKEN_AUDIENCE, lifetimeMs: 30 * 60_000 },
-        ),
-      ),
-    );
+    const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org.orgId);
     for (const name of CONTENDERS) {
       process.stderr.write(`bench: ${sockets} sockets, ${name}…\n`);
       rows.push(await measure(name, sockets, tokens, org, bridge));

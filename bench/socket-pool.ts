@@ -46,6 +46,11 @@ export interface PoolOptions {
   url: string;
   /** One socket per token, sent as the socket.io handshake's `auth: { token }`. */
   tokens: readonly string[];
+  /**
+   * Sent with every token in `auth`: a catch-up position `{ since, epoch }` (README "Catch-up after
+   * a drop"), so that each socket is replayed what it missed before live events.
+   */
+  resume?: { since: number; epoch: string };
   /** `Origin` header every socket sends, as a browser on a Lightning page does. */
   origin: string;
   /** Handshakes in flight at once (a browser storm, bounded so the listen backlog does not drop SYNs). */
@@ -96,7 +101,7 @@ export async function connectPool(options: PoolOptions): Promise<{ pool: SocketP
         return;
       }
       const text = data.toString();
-      if (text.startsWith('0')) ws.send(`40${JSON.stringify({ token: tokens[i] })}`);
+      if (text.startsWith('0')) ws.send(`40${JSON.stringify({ token: tokens[i], ...options.resume })}`);
       else if (text.startsWith('40')) {
         acknowledged = true;
         connected();

@@ -22,7 +22,7 @@ const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('
 const PLACEHOLDER_MESSAGE_ID = 'a01000000000000AAA';
 
 /** The flag that sets each field, to name it when its value would be dropped. */
-const FLAG_OF_FIELD: Readonly<Record<PublishedField, string>> = {
+const FLAG_OF_FIELD: Readonly<Partial<Record<PublishedField, string>>> = {
   [CHAT_EVENT_FIELDS.type]: '--type',
   [CHAT_EVENT_FIELDS.recordId]: '--record',
   [CHAT_EVENT_FIELDS.userId]: '--user',

@@ -59,10 +59,11 @@ export async function freePort(): Promise<number> {
 
 /**
  * Initialises and starts a server (~2–4 s) in a temporary directory; `fsync=off`, since its data
- * need not survive the machine.
+ * need not survive the machine, unless `durable` (the benchmark: commits cost what they cost in
+ * production).
  * @throws Error when PostgreSQL is not installed, or the server does not start within 30 s.
  */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer({ durable = false }: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'bridge-pg-'));
   chmodSync(dir, 0o777);
@@ -71,7 +72,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
   const url = `postgres://bridge@127.0.0.1:${port}/postgres`;
-  const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off`;
+  const options = `-p ${port} -k ${dir} -h 127.0.0.1${durable ? '' : ' -c fsync=off'}`;
   // pg_ctl waits (-w) until the server accepts connections, or has shut down. Run asynchronously:
   // the bridge under test lives in this process and must keep running meanwhile.
   const start = () => pgCtl(bin, ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);

@@ -171,7 +171,9 @@ describe('browser token: Apex ↔ contract.ts', () => {
       exp: /\.setValidityLength\(/,
       iss: /\.setIss\(/,
     };
-    const additional = [...(/setAdditionalClaims\(\s*new Map<String, Object>\s*\{([^}]*)\}/.exec(tokenService.source)?.[1] ?? '').matchAll(/'(\w+)'\s*=>/g)].map((m) => m[1]);
+    // The claims map buildJwt hands to setAdditionalClaims (an admin token's `scope` is put into it afterwards).
+    expect(tokenService.source).toMatch(/setAdditionalClaims\(claims\)/);
+    const additional = [...(/Map<String, Object> claims = new Map<String, Object>\s*\{([^}]*)\}/.exec(tokenService.source)?.[1] ?? '').matchAll(/'(\w+)'\s*=>/g)].map((m) => m[1]);
     const produced = new Set([...Object.keys(setters).filter((claim) => setters[claim].test(tokenService.source)), ...additional]);
     const required = claims.filter((c) => !c.optional).map((c) => c.name);
     expect(required.sort()).toEqual(['aud', 'exp', 'name', 'org', 'sub']);
@@ -287,14 +289,15 @@ describe('LWC socket events ↔ contract.ts', () => {
     expect(refreshes.length).toBeGreaterThan(0);
   });
 
-  it('every contract type maps to the refresh its category asks for', async () => {
+  it('every contract type maps to the refresh its category asks for (a message event: the record it names)', async () => {
     const { scopeForEvent } = await import(pathToFileURL(chatSocketFile).href);
-    const expected: Record<contract.ChatEventCategory, { messages: boolean; users: boolean }> = {
-      messages: { messages: true, users: false },
-      presence: { messages: false, users: true },
+    const recordId = 'a01000000000001AAA';
+    const expected: Record<contract.ChatEventCategory, { messages: boolean; users: boolean; messageIds: string[] }> = {
+      messages: { messages: false, users: false, messageIds: [recordId] },
+      presence: { messages: false, users: true, messageIds: [] },
     };
     for (const type of contract.CHAT_EVENT_TYPES) {
-      expect(scopeForEvent({ type }), type).toEqual(expected[contract.CHAT_EVENT_CATEGORY[type]]);
+      expect(scopeForEvent({ type, recordId }), type).toEqual(expected[contract.CHAT_EVENT_CATEGORY[type]]);
     }
   });
 

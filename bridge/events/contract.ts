@@ -18,8 +18,12 @@
  * 2.1.0 (additive): catch-up by sequence. `chat:event` carries `seq` ({@link SequencedChatEvent});
  * `bridge:status` carries the log's `epoch`; the handshake takes `auth: { token, since?, epoch? }`
  * ({@link HandshakeAuth}); `bridge:resync` may say `gap`.
+ *
+ * 2.2.0 (additive): provenance on `Chat_Event__e`: `Source__c`, `Request_Id__c`, `Changed_Fields__c`
+ * ({@link EventProvenance}); an update that changes no chat field publishes nothing. Kept in the
+ * bridge's event log for the admin API; `chat:event` is unchanged.
  */
-export const CONTRACT_VERSION = '2.1.0';
+export const CONTRACT_VERSION = '2.2.0';
 
 /** API name of the platform event that Salesforce publishes after every committed chat change. */
 export const CHAT_EVENT_API_NAME = 'Chat_Event__e';
@@ -35,7 +39,35 @@ export const CHAT_EVENT_FIELDS = {
   recordId: 'Record_Id__c',
   /** Id of the message's author (`messages`), or of the user entering/leaving (`presence`). */
   userId: 'User_Id__c',
+  /** Execution context of the save: the `System.Quiddity` name of `Request.getCurrent().getQuiddity()` ({@link EventProvenance.source}). */
+  source: 'Source__c',
+  /** `Request.getCurrent().getRequestId()` of the save ({@link EventProvenance.requestId}). */
+  requestId: 'Request_Id__c',
+  /** `MESSAGE_UPDATED` only: comma-separated API names of the chat fields the update changed ({@link EventProvenance.changedFields}). */
+  changedFields: 'Changed_Fields__c',
 } as const;
+
+/** Separator of the API names in `Changed_Fields__c` (no spaces). */
+export const CHANGED_FIELDS_SEPARATOR = ',';
+
+/**
+ * Where an event came from, as the publisher records it on `Chat_Event__e` (contract 2.2.0). The
+ * bridge keeps it in its event log (the admin API reads it); browsers do not receive it. Every field
+ * is optional on the wire: events published by other code, or before 2.2.0, carry none.
+ */
+export interface EventProvenance {
+  /**
+   * `Source__c`: the name of the `System.Quiddity` the saving transaction ran in, as
+   * `Request.getCurrent().getQuiddity()` reports it (Apex Reference, "Quiddity Enum"): `AURA`
+   * (Lightning components), `REST`, `BULK_API`, `BATCH_APEX`, `QUEUEABLE`, `FUTURE`, `ANONYMOUS`,
+   * `INVOCABLE_ACTION`, `PLATFORM_EVENT_PUBLISH_CALLBACK` (a retried publish), … `null` when unset.
+   */
+  source: string | null;
+  /** `Request_Id__c`: the request id Event Monitoring logs carry as `REQUEST_ID`; `null` when unset. */
+  requestId: string | null;
+  /** `Changed_Fields__c`, split: the chat fields a `MESSAGE_UPDATED` changed; empty for other types. */
+  changedFields: string[];
+}
 
 /**
  * What a browser refreshes for an event: `messages` (the message history: the event's record is a

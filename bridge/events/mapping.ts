@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isSalesforceId } from '../salesforce/salesforce-id.js';
-import { CHAT_EVENT_FIELDS, isChatEventType, type ChatEvent } from './contract.js';
+import { CHANGED_FIELDS_SEPARATOR, CHAT_EVENT_FIELDS, isChatEventType, type ChatEvent, type EventProvenance } from './contract.js';
 
 /** Identity of a delivered event, readable even when its payload is malformed. */
 export interface EventIdentity {
@@ -22,7 +22,7 @@ export type RejectReason = 'malformed' | 'unknown-type';
 
 /** Outcome of {@link toChatEvent}. */
 export type MappingResult =
-  | { ok: true; event: ChatEvent }
+  | { ok: true; event: ChatEvent; provenance: EventProvenance }
   | { ok: false; reason: RejectReason; detail: string };
 
 // Salesforce ids: 15 characters, or 18 with a matching checksum.
@@ -32,11 +32,17 @@ const identitySchema = z.object({
   event: z.object({ replayId: z.number().finite(), EventUuid: z.string().min(1) }),
 });
 
+// Provenance (contract 2.2.0) is optional text: absent or null on events of other publishers.
+const optionalText = z.string().nullish();
+
 /** The fields a publisher sets; Salesforce adds the rest of the payload. */
 const publishedFieldsSchema = z.object({
   [CHAT_EVENT_FIELDS.type]: z.string(),
   [CHAT_EVENT_FIELDS.recordId]: sfId,
   [CHAT_EVENT_FIELDS.userId]: sfId,
+  [CHAT_EVENT_FIELDS.source]: optionalText,
+  [CHAT_EVENT_FIELDS.requestId]: optionalText,
+  [CHAT_EVENT_FIELDS.changedFields]: optionalText,
 });
 
 const payloadSchema = publishedFieldsSchema.extend({
@@ -82,9 +88,10 @@ export function publishedFieldProblems(fields: Partial<Record<PublishedField, un
  * Maps a delivered message's `data` to a {@link ChatEvent}.
  * @param data - the `data` member of a CometD message (`{ schema, payload, event }`).
  * @param identity - its {@link eventIdentity}, when the caller has read it already.
- * @returns `{ ok: true, event }`, or `{ ok: false, reason, detail }` for anything off-contract:
- *   missing or null fields (a Text field set to "" arrives as null), ids that are not Salesforce
- *   ids, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
+ * @returns `{ ok: true, event, provenance }`, or `{ ok: false, reason, detail }` for anything
+ *   off-contract: missing or null required fields (a Text field set to "" arrives as null), ids that
+ *   are not Salesforce ids, provenance that is not text, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
+ *   `provenance` is `null`/empty where the publisher set none.
  */
 export function toChatEvent(data: unknown, identity = eventIdentity(data)): MappingResult {
   if (!identity) return { ok: false, reason: 'malformed', detail: 'no data.event.replayId/EventUuid' };
@@ -94,6 +101,7 @@ export function toChatEvent(data: unknown, identity = eventIdentity(data)): Mapp
     return { ok: false, reason: 'malformed', detail };
   }
   const p = payload.data as Record<string, string>;
+  const provenance = payload.data as Record<string, string | null | undefined>;
   const type = p[CHAT_EVENT_FIELDS.type];
   if (!isChatEventType(type)) return { ok: false, reason: 'unknown-type', detail: `Type__c ${JSON.stringify(type)}` };
   return {
@@ -107,5 +115,18 @@ export function toChatEvent(data: unknown, identity = eventIdentity(data)): Mapp
       replayId: identity.replayId,
       eventUuid: identity.eventUuid,
     },
+    provenance: {
+      source: provenance[CHAT_EVENT_FIELDS.source] ?? null,
+      requestId: provenance[CHAT_EVENT_FIELDS.requestId] ?? null,
+      changedFields: splitChangedFields(provenance[CHAT_EVENT_FIELDS.changedFields]),
+    },
   };
+}
+
+/** `Changed_Fields__c` as a list: comma-separated API names, blanks dropped. */
+function splitChangedFields(value: string | null | undefined): string[] {
+  return (value ?? '')
+    .split(CHANGED_FIELDS_SEPARATOR)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }

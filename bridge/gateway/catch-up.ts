@@ -83,31 +83,75 @@ export function parseCatchUpFrom(auth: unknown): CatchUpFrom | undefined | 'malf
  * a store failure or the deadline is a `gap` with reason `store` (and the error).
  */
 export async function readCatchUp(log: CatchUpLog, from: CatchUpFrom, limits: CatchUpLimits = {}): Promise<CatchUp> {
+  return (await readCatchUps(log, [from], limits))[0]!;
+}
+
+/**
+ * {@link readCatchUp} for many clients with ONE read of the log: the position once, then the pages
+ * after the lowest `since` that can be caught up; each client gets the events after its own `since`.
+ * After a bridge restart, thousands of tabs ask for nearly the same events at once: one read
+ * serves them all. Call it only after every client's live events are held (the seam needs the
+ * reads to start after that).
+ * @returns one outcome per `froms` entry, in order.
+ */
+export async function readCatchUps(log: CatchUpLog, froms: readonly CatchUpFrom[], limits: CatchUpLimits = {}): Promise<CatchUp[]> {
   const maxSpan = limits.maxSpan ?? MAX_CATCH_UP_SPAN;
   const pageSize = limits.pageSize ?? CATCH_UP_PAGE_SIZE;
-  const read = async (): Promise<CatchUp> => {
+  const read = async (): Promise<CatchUp[]> => {
     const position = await log.position();
-    const gap = refusal(from, position, maxSpan);
-    if (gap) return { ok: false, gap };
-    // Missed nothing (the usual reconnect): no page was read, so no pruning can have cut into one.
-    if (from.since >= position.latestSeq) return { ok: true, events: [], throughSeq: position.latestSeq };
+    const gaps = froms.map((from) => refusal(from, position, maxSpan));
+    const lowest = Math.min(...froms.filter((_, i) => !gaps[i]).map((from) => from.since));
+    // Missed nothing (the usual reconnect): no page is read, so no pruning can cut into one.
     const events: SequencedChatEvent[] = [];
-    for (let after = from.since; after < position.latestSeq; ) {
+    for (let after = lowest; after < position.latestSeq; ) {
       const page = await log.eventsAfter(after, pageSize);
       for (const { seq, event } of page) if (seq <= position.latestSeq) events.push({ ...event, seq });
       if (page.length < pageSize) break;
       after = page.at(-1)!.seq;
     }
-    // Retention may have pruned past `since` while the pages were read: then some are missing.
-    if ((await log.position()).prunedThroughSeq > from.since) return { ok: false, gap: 'pruned' };
-    return { ok: true, events, throughSeq: position.latestSeq };
+    // Retention may have pruned past a `since` while the pages were read: then some are missing.
+    const prunedThroughSeq = lowest < position.latestSeq ? (await log.position()).prunedThroughSeq : 0;
+    return froms.map((from, i): CatchUp => {
+      const gap = gaps[i] ?? (from.since < position.latestSeq && prunedThroughSeq > from.since ? 'pruned' : undefined);
+      if (gap) return { ok: false, gap };
+      const first = events.findIndex((event) => event.seq > from.since);
+      return { ok: true, events: first === -1 ? [] : events.slice(first), throughSeq: position.latestSeq };
+    });
   };
   const deadlineMs = limits.deadlineMs ?? CATCH_UP_DEADLINE_MS;
   try {
     return await withDeadline(read(), deadlineMs, 'catch-up: event log');
   } catch (error) {
-    return { ok: false, gap: 'store', error: error instanceof DeadlineError ? error.message : error };
+    const gap: CatchUp = { ok: false, gap: 'store', error: error instanceof DeadlineError ? error.message : error };
+    return froms.map(() => gap);
   }
+}
+
+/**
+ * Catch-ups in groups: a request joins the next read of the log — the one starting when the read
+ * in progress (if any) ends — so a reconnect storm costs a handful of reads, not a few per socket.
+ * Every request is made after its socket's live events are held, and the read it joins starts
+ * later still, so the seam holds (see readCatchUps).
+ * @returns `request(from)`, resolving as {@link readCatchUp} would.
+ */
+export function createCatchUpQueue(log: CatchUpLog, limits: CatchUpLimits = {}): (from: CatchUpFrom) => Promise<CatchUp> {
+  let waiting: Array<{ from: CatchUpFrom; done: (result: CatchUp) => void }> = [];
+  let reading = false;
+  const next = async (): Promise<void> => {
+    reading = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      const results = await readCatchUps(log, group.map((request) => request.from), limits);
+      group.forEach((request, i) => request.done(results[i]!));
+    }
+    reading = false;
+  };
+  return (from) =>
+    new Promise<CatchUp>((done) => {
+      waiting.push({ from, done });
+      if (!reading) void next();
+    });
 }
 
 /** Why `from` cannot be caught up in full from a log at `position`, or undefined when it can. */

@@ -32,7 +32,7 @@ import {
 } from '../events/contract.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId } from '../salesforce/salesforce-id.js';
-import { parseCatchUpFrom, readCatchUp, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
+import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type TypingRelayNotice } from './typing.js';
@@ -176,6 +176,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const held = new Map<string, SequencedChatEvent[]>();
   /** What each admitted socket's handshake asked to be caught up from, from the middleware to `connection`. */
   const catchUpFrom = new WeakMap<GatewaySocket, CatchUpFrom>();
+  /** Catch-ups share reads of the log: a reconnect storm costs a few reads, not a few per socket. */
+  const requestCatchUp = createCatchUpQueue(deps.log, deps.catchUp);
   let announcedState = deps.upstreamState();
   let closed = false;
   let typingTimer: { at: number; handle: NodeJS.Timeout } | undefined;
@@ -237,7 +239,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
    */
   async function catchUp(socket: GatewaySocket, from: CatchUpFrom, who: object): Promise<void> {
     const started = now();
-    const result = await readCatchUp(deps.log, from, deps.catchUp);
+    const result = await requestCatchUp(from);
     const pending = held.get(socket.id);
     if (pending === undefined) return; // disconnected meanwhile
     held.delete(socket.id);

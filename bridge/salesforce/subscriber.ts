@@ -13,7 +13,8 @@
  * | the store does not answer (a write fails)         | retire the client, back-off, resume when it answers |
  *
  * Every message goes through one queue, strictly in order: it is logged in the store (with the
- * replay position it advances, in one commit) and only then handed to {@link SubscriberOptions.onEvent}.
+ * replay position it advances, in one commit; the events of one long-poll answer in one commit
+ * together) and only then handed to {@link SubscriberOptions.onEvent}.
  * When a write fails, the client is retired and every message still queued from it is dropped
  * uncommitted: they wait in Salesforce and come again after the resubscribe, which asks for the
  * last *committed* replay id, read from the store, keyed by exactly the subscribed channel. An event
@@ -30,7 +31,7 @@
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import { DeadlineError, withDeadline } from '../deadline.js';
-import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
+import { UPSTREAM_STATES, type ChatEvent, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { FencedWriteError, type EventStore, type Incident, type LoggedEvent, type StreamKey } from '../store/event-store.js';
@@ -48,6 +49,8 @@ const DEFAULT_ADVISED_TIMEOUT_MS = 110_000;
 
 /** Longest a login may take before it counts as failed and is retried, ms (jsforce sets no timeout). */
 const DEFAULT_LOGIN_DEADLINE_MS = 30_000;
+/** Most events one statement logs (a long-poll answer carries far fewer; a replay after an outage may carry more). */
+const MAX_EVENTS_PER_COMMIT = 500;
 
 /** What the subscriber needs; every part is passed in (no globals). */
 export interface SubscriberOptions {
@@ -145,6 +148,13 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let storeDown: { since: number; error: string } | undefined;
   /** Every store step runs here, one after the other, in arrival order. */
   let queue: Promise<void> = Promise.resolve();
+  /** Messages received and not yet taken by a drain job of the queue, in arrival order. */
+  const inbox: Array<{ attempt: Attempt; data: unknown; receivedAt: Date }> = [];
+  /** Whether a drain of the inbox is queued and has not started yet. */
+  let drainQueued = false;
+  /** Forwarded events whose forwarding is not recorded yet, and whether a write of them is running. */
+  const forwarded: Array<{ seq: number; socketsReached: number }> = [];
+  let recordingForwarded = false;
   /** Runs `job` after every job queued before it; settles as `job` does (the queue itself never rejects). */
   const enqueue = (job: () => Promise<void>): Promise<void> => {
     const run = queue.then(job);
@@ -339,37 +349,69 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     }
   }
 
-  /** A message from the live client: queued, then committed and forwarded in arrival order. */
+  /**
+   * A message from the live client: into the inbox, then committed and forwarded in arrival order.
+   * faye hands over the messages of one long-poll answer one by one in the same tick; whatever
+   * waits in the inbox when the queue gets to it (that answer, and any that came during the commit
+   * before) is committed by ONE statement: a burst costs a commit per answer, not per event.
+   */
   function receive(attempt: Attempt, key: StreamKey, data: unknown) {
-    const receivedAt = new Date();
+    inbox.push({ attempt, data, receivedAt: new Date() });
+    if (drainQueued) return; // the queued drain takes this message too
+    drainQueued = true;
     void enqueue(async () => {
-      if (current !== attempt) return; // the client was retired: the message comes again after the resubscribe
+      drainQueued = false;
+      // Messages of a retired client are dropped: they come again after the resubscribe.
+      const batch = inbox.splice(0, inbox.length).filter((message) => message.attempt === current);
+      if (batch.length === 0) return;
       try {
-        await intake(key, data, receivedAt);
+        await intake(key, batch);
       } catch (err) {
-        storeFailed(attempt, err);
+        storeFailed(batch[0]!.attempt, err);
       }
     });
   }
 
-  async function intake(key: StreamKey, data: unknown, receivedAt: Date) {
-    const identity = eventIdentity(data);
-    const mapped = toChatEvent(data, identity);
-    if (!mapped.ok) {
+  /** Commits then forwards `batch` in order: runs of valid events in one statement each, a rejected message on its own. */
+  async function intake(key: StreamKey, batch: ReadonlyArray<{ data: unknown; receivedAt: Date }>) {
+    let run: Array<{ event: ChatEvent; receivedAt: Date }> = [];
+    for (const { data, receivedAt } of batch) {
+      const identity = eventIdentity(data);
+      const mapped = toChatEvent(data, identity);
+      if (mapped.ok) {
+        run.push({ event: mapped.event, receivedAt });
+        if (run.length === MAX_EVENTS_PER_COMMIT) {
+          await commitRun(key, run);
+          run = [];
+        }
+        continue;
+      }
+      await commitRun(key, run);
+      run = [];
       const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt, options.term);
       if (identity && logged) committed = identity.replayId;
       metrics.eventsRejected.inc({ reason: logged ? mapped.reason : 'duplicate' });
       logger.warn({ reason: mapped.reason, detail: mapped.detail, ...identity, data: identity ? undefined : preview(data) }, 'event: not forwarded');
-      return;
     }
-    const seq = await store.logEvent(key, mapped.event, receivedAt, options.term);
-    if (seq === undefined) {
-      metrics.eventsRejected.inc({ reason: 'duplicate' });
-      logger.debug({ replayId: mapped.event.replayId, eventUuid: mapped.event.eventUuid }, 'upstream: already processed; skipped');
-      return;
-    }
-    committed = mapped.event.replayId;
-    forward({ seq, event: mapped.event });
+    await commitRun(key, run);
+  }
+
+  /** Logs a run of valid events in one commit, then forwards those that were new. */
+  async function commitRun(key: StreamKey, run: ReadonlyArray<{ event: ChatEvent; receivedAt: Date }>): Promise<void> {
+    if (run.length === 0) return;
+    const seqs = await store.logEvents(key, run, options.term);
+    const logged: LoggedEvent[] = [];
+    run.forEach(({ event }, i) => {
+      const seq = seqs[i];
+      if (seq === undefined) {
+        metrics.eventsRejected.inc({ reason: 'duplicate' });
+        logger.debug({ replayId: event.replayId, eventUuid: event.eventUuid }, 'upstream: already processed; skipped');
+        return;
+      }
+      committed = event.replayId;
+      logged.push({ seq, event });
+    });
+    for (const each of logged) forward(each);
   }
 
   /** Hands a committed event to the sockets, then records in the background when and to how many. */
@@ -382,7 +424,25 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     } catch (err) {
       logger.error({ err, seq: logged.seq, eventUuid: logged.event.eventUuid }, 'upstream: event handler failed');
     }
-    store.markForwarded(logged.seq, new Date(), reached).catch((err) => logger.debug({ err, seq: logged.seq }, 'store: forwarding not recorded'));
+    forwarded.push({ seq: logged.seq, socketsReached: reached });
+    void recordForwarded();
+  }
+
+  /**
+   * Writes `forwarded_at` / `sockets_reached` of what was forwarded, off the intake path: one
+   * statement at a time for everything forwarded meanwhile. A failure loses only this bookkeeping.
+   */
+  async function recordForwarded() {
+    if (recordingForwarded) return;
+    recordingForwarded = true;
+    try {
+      while (forwarded.length > 0) {
+        const entries = forwarded.splice(0, forwarded.length);
+        await store.markForwarded(entries, new Date()).catch((err) => logger.debug({ err, events: entries.length }, 'store: forwarding not recorded'));
+      }
+    } finally {
+      recordingForwarded = false;
+    }
   }
 
   function storeFailed(attempt: Attempt, err: unknown) {

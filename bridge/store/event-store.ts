@@ -4,7 +4,9 @@
  *
  * - An event's log row and the replay position it advances are written by ONE statement, so they
  *   commit together: an event is either logged and counted as processed, or neither. (A data-
- *   modifying CTE is atomic like any statement, and costs one round trip instead of four.)
+ *   modifying CTE is atomic like any statement, and costs one round trip instead of four.) The
+ *   events of one CometD answer are logged by one such statement ({@link EventStore.logEvents}):
+ *   one commit per answer, not per event, so the log keeps up with a burst.
  * - `event_uuid` is unique: an event Salesforce delivers again (a resubscribe, `-2`, an org
  *   migration repeating replay ids) is a duplicate however long ago the first copy arrived.
  * - `seq` orders the log; {@link EventStore.eventsAfter} and {@link EventStore.logPosition} are what a
@@ -109,6 +111,16 @@ export interface EventStore {
    */
   logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, term?: number): Promise<number | undefined>;
   /**
+   * Logs events in arrival order and advances the replay position of `key` to the replay id of the
+   * last one written, all in one statement (one commit: all are logged, or none).
+   * @param events - in arrival order; at most a few thousand (one statement's arrays).
+   * @param term - as for {@link logEvent}: all are written only while it is in force.
+   * @returns per event, in the same order, its `seq`, or undefined for a duplicate (an `eventUuid`
+   *   already logged, or repeated earlier in `events`).
+   * @throws FencedWriteError when `term` is over (nothing written).
+   */
+  logEvents(key: StreamKey, events: ReadonlyArray<{ event: ChatEvent; receivedAt: Date }>, term?: number): Promise<Array<number | undefined>>;
+  /**
    * Logs a message that is not forwarded; with an identity, advances the replay position too, in
    * the same statement (a rejected event is processed: it must not come back after a restart).
    * @param term - as for {@link logEvent}.
@@ -126,8 +138,8 @@ export interface EventStore {
   takeLeadership(node: string): Promise<number>;
   /** The leadership term in force (0 before any node led). */
   leadershipTerm(): Promise<number>;
-  /** Records when a logged event was handed to socket.io and to how many sockets. */
-  markForwarded(seq: number, forwardedAt: Date, socketsReached: number): Promise<void>;
+  /** Records when logged events were handed to socket.io and to how many sockets each, in one statement. */
+  markForwarded(forwarded: ReadonlyArray<{ seq: number; socketsReached: number }>, forwardedAt: Date): Promise<void>;
   logIncident(incident: Incident): Promise<void>;
   /**
    * Logged events with `seq > afterSeq`, in `seq` order.
@@ -163,15 +175,10 @@ const ADVANCE_POSITION = `
   SELECT $1, $2, replay_id, now() FROM written WHERE replay_id IS NOT NULL
   ON CONFLICT (org_id, channel) DO UPDATE SET replay_id = EXCLUDED.replay_id, updated_at = EXCLUDED.updated_at`;
 
-const LOG_EVENT = `
-  WITH written AS (
-    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-    ON CONFLICT (event_uuid) DO NOTHING
-    RETURNING seq, replay_id
-  ), advanced AS (${ADVANCE_POSITION})
-  SELECT seq FROM written`;
-
+/**
+ * Many events in one statement: one array parameter per column, rows inserted in arrival order (so
+ * `seq` follows it), the position moved to the replay id of the last row written.
+ */
 /**
  * The fence of a cluster write: the `cluster_leader` row, only if `term` is still $N, share-locked
  * until the statement commits (a term bump waits for it; a bump under way makes it re-read the row
@@ -179,14 +186,27 @@ const LOG_EVENT = `
  */
 const fence = (param: string) => `fence AS (SELECT term FROM cluster_leader WHERE term = ${param}::bigint FOR SHARE)`;
 
-const LOG_EVENT_FENCED = `
-  WITH ${fence('$11')}, written AS (
+/**
+ * Many events in one statement: one array parameter per column, rows inserted in arrival order (so
+ * `seq` follows it), the position moved to the replay id of the last row written. Fenced (a cluster
+ * leader's write, term in $11): rows are inserted only if the fence holds, and one marker row (all
+ * NULL) says it did.
+ */
+const logEventsSql = (fenced: boolean) => `
+  WITH ${fenced ? `${fence('$11')}, ` : ''}input AS (
+    SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
+      WITH ORDINALITY AS i(event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at, ord)
+  ), inserted AS (
     INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
-    SELECT $1, $2, $3, $4::bigint, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz FROM fence
+    SELECT $1, $2, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at FROM input
+    ${fenced ? 'WHERE EXISTS (SELECT 1 FROM fence) ' : ''}ORDER BY ord
     ON CONFLICT (event_uuid) DO NOTHING
-    RETURNING seq, replay_id
-  ), advanced AS (${ADVANCE_POSITION})
-  SELECT (SELECT count(*) FROM fence)::int AS fenced_in, (SELECT seq FROM written) AS seq`;
+    RETURNING seq, replay_id, event_uuid
+  ), written AS (SELECT replay_id FROM inserted ORDER BY seq DESC LIMIT 1),
+  advanced AS (${ADVANCE_POSITION})
+  SELECT seq, event_uuid FROM inserted${fenced ? ' UNION ALL SELECT NULL, NULL FROM fence' : ''}`;
+const LOG_EVENTS = logEventsSql(false);
+const LOG_EVENTS_FENCED = logEventsSql(true);
 
 const LOG_REJECTED = `
   WITH written AS (
@@ -240,6 +260,36 @@ export function createEventStore(db: Database): EventStore {
     }
   };
 
+  const logEvents: EventStore['logEvents'] = (key, events, term) =>
+    tracked(async (q) => {
+      if (events.length === 0) return [];
+      const column = <T>(pick: (e: ChatEvent) => T) => events.map(({ event }) => pick(event));
+      const params = [
+        key.orgId,
+        key.channel,
+        column((e) => e.eventUuid),
+        column((e) => e.replayId),
+        column((e) => e.type),
+        column((e) => e.recordId),
+        column((e) => e.userId),
+        column((e) => e.createdById),
+        column((e) => e.createdDate),
+        events.map(({ receivedAt }) => receivedAt),
+      ];
+      let rows = await q.query<{ seq: number | null; event_uuid: string | null }>(term === undefined ? LOG_EVENTS : LOG_EVENTS_FENCED, term === undefined ? params : [...params, term]);
+      if (term !== undefined) {
+        if (!rows.some((row) => row.seq === null)) throw new FencedWriteError(term); // no marker: the fence did not hold
+        rows = rows.filter((row) => row.seq !== null);
+      }
+      const seqByUuid = new Map(rows.map((row) => [row.event_uuid!, row.seq!]));
+      // A uuid repeated within `events` was written once: its first occurrence has the seq.
+      return events.map(({ event }) => {
+        const seq = seqByUuid.get(event.eventUuid);
+        seqByUuid.delete(event.eventUuid);
+        return seq;
+      });
+    });
+
   return {
     kind: db.kind,
     state: () => state,
@@ -252,14 +302,9 @@ export function createEventStore(db: Database): EventStore {
         return (await readReplayPosition(q, key))!;
       }),
 
-    logEvent: (key, e, receivedAt, term) =>
-      tracked(async (q) => {
-        const params = [key.orgId, key.channel, e.eventUuid, e.replayId, e.type, e.recordId, e.userId, e.createdById, e.createdDate, receivedAt];
-        if (term === undefined) return (await q.query<{ seq: number }>(LOG_EVENT, params))[0]?.seq;
-        const [row] = await q.query<{ fenced_in: number; seq: number | null }>(LOG_EVENT_FENCED, [...params, term]);
-        if (!row?.fenced_in) throw new FencedWriteError(term);
-        return row.seq ?? undefined;
-      }),
+    logEvent: async (key, event, receivedAt, term) => (await logEvents(key, [{ event, receivedAt }], term))[0],
+
+    logEvents,
 
     logRejected: (key, r, receivedAt, term) =>
       tracked(async (q) => {
@@ -282,9 +327,14 @@ export function createEventStore(db: Database): EventStore {
         return rows[0]!.term;
       }),
 
-    markForwarded: (seq, forwardedAt, socketsReached) =>
+    markForwarded: (forwarded, forwardedAt) =>
       tracked(async (q) => {
-        await q.query('UPDATE event_log SET forwarded_at = $2, sockets_reached = $3 WHERE seq = $1', [seq, forwardedAt, socketsReached]);
+        if (forwarded.length === 0) return;
+        await q.query(
+          `UPDATE event_log e SET forwarded_at = $1, sockets_reached = f.reached
+             FROM unnest($2::bigint[], $3::integer[]) AS f(seq, reached) WHERE e.seq = f.seq`,
+          [forwardedAt, forwarded.map((f) => f.seq), forwarded.map((f) => f.socketsReached)],
+        );
       }),
 
     logIncident: (incident) =>

@@ -17,6 +17,7 @@ import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { isServedApiVersion } from './protocol/api-versions.js';
 import type { StoredChatEvent } from './data/chat-event.js';
+import { ApexUsage, type ApexUsageSnapshot } from './protocol/apex-usage.js';
 import { createCometdEndpoint, isCometdPath, type Observations } from './protocol/cometd.js';
 import { createDataSide, type BridgeSettings, type DevOrgData } from './data/data-side.js';
 import { createEventBus, type PublishResult } from './data/event-bus.js';
@@ -31,6 +32,7 @@ import { SessionStore } from './protocol/sessions.js';
 export { BAYEUX_ERROR, invalidReplayId, channelDoesNotExist, replayIdMissing } from './protocol/bayeux-errors.js';
 export { PublishRejectedError, type PublishResult } from './data/event-bus.js';
 export type { Observations, SubscribeAttempt } from './protocol/cometd.js';
+export type { ApexMethodUsage, ApexUsageSnapshot } from './protocol/apex-usage.js';
 export type { BridgeSettings, DevOrgData } from './data/data-side.js';
 export { DmlError } from './data/dml.js';
 export type { ChatMessageRecord, SampleUser } from './data/records.js';
@@ -118,6 +120,8 @@ export interface DevOrg {
   readonly data: DevOrgData;
   /** What subscribers did, for assertions. */
   readonly observed: Observations;
+  /** The `ChatController` calls served over the Apex routes so far, and the rows they returned (also `GET /dev/apex-usage`). */
+  apexUsage(): ApexUsageSnapshot;
   readonly faults: DevOrgFaults;
   /** Closes everything, held long-polls included, promptly. Idempotent. */
   close(): Promise<void>;
@@ -168,7 +172,8 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
   const url = await listen(server, settings.port, settings.host);
   const org: OrgContext = { url, apiVersion: settings.apiVersion, identity, sessions };
   const dataSide = createDataSide({ url, identity, issueSession: (userId) => sessions.issue(userId).accessToken }, bus, logger);
-  server.on('request', createHttpApp(org, bus, dataSide, logger));
+  const apexUsage = new ApexUsage();
+  server.on('request', createHttpApp(org, bus, dataSide, apexUsage, logger));
   cometd.attach(server);
   installHttpGate(server, { refusing: () => switches.refuseConnections, isCometdPath });
   log.info({ url, orgId: identity.orgId }, 'dev org listening');
@@ -202,6 +207,7 @@ export async function startDevOrg(options: DevOrgOptions = {}): Promise<DevOrg> 
     setBridge: (bridgeSettings) => dataSide.setBridge(bridgeSettings),
     data: dataSide.api,
     observed: cometd.observed,
+    apexUsage: () => apexUsage.snapshot(),
     faults: {
       expireSessions: logged('expireSessions', () => sessions.expireAll()),
       forgetClients: logged('forgetClients', () => cometd.forgetClients()),

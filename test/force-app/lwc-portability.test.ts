@@ -12,7 +12,7 @@ import { apexMembers, metaPath, parseApexFile, read, ROOT, walk } from './suppor
 
 /** Every platform module the local preview has to shim (keep in sync with docs). */
 const SHIMMED = [
-  /^@salesforce\/apex\/ChatController\.\w+$/,
+  /^@salesforce\/apex\/(ChatController|ChatAuditController)\.\w+$/,
   /^@salesforce\/user\/Id$/,
   /^@salesforce\/resourceUrl\/socketiojs$/,
   /^lightning\/platformResourceLoader$/,
@@ -50,21 +50,25 @@ describe('LWC portability to LWC OSS (local preview)', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('imports only @AuraEnabled static ChatController methods that exist', () => {
-    const members = apexMembers(parseApexFile(metaPath('classes', 'ChatController.cls')));
-    const auraEnabled = members
-      .filter((m) => m.kind === 'method' && m.modifiers.includes('@auraenabled') && m.modifiers.includes('static'))
-      .map((m) => m.name);
-    const imported = allImports.map(({ specifier }) => /^@salesforce\/apex\/ChatController\.(\w+)$/.exec(specifier)?.[1]).filter(Boolean);
-    expect(imported.length).toBeGreaterThan(0);
-    expect(imported.filter((name) => !auraEnabled.includes(name!))).toEqual([]);
+  it('imports only @AuraEnabled static controller methods that exist', () => {
+    const imported = allImports
+      .map(({ specifier }) => /^@salesforce\/apex\/(\w+)\.(\w+)$/.exec(specifier))
+      .filter((match): match is RegExpExecArray => match !== null);
+    expect(new Set(imported.map((match) => match[1]))).toEqual(new Set(['ChatController', 'ChatAuditController']));
+    const missing = imported.filter(([, className, method]) => {
+      const members = apexMembers(parseApexFile(metaPath('classes', `${className}.cls`)));
+      return !members.some((m) => m.name === method && m.kind === 'method' && m.modifiers.includes('@auraenabled') && m.modifiers.includes('static'));
+    });
+    expect(missing.map((match) => match[0])).toEqual([]);
   });
 
   it('calls Apex imperatively (no @wire, no cacheable Apex)', () => {
     for (const file of sources) {
       expect(read(file), relative(ROOT, file)).not.toMatch(/@wire\s*\(/);
     }
-    expect(read(metaPath('classes', 'ChatController.cls'))).not.toMatch(/cacheable\s*=\s*true/i);
+    for (const controller of ['ChatController.cls', 'ChatAuditController.cls']) {
+      expect(read(metaPath('classes', controller))).not.toMatch(/cacheable\s*=\s*true/i);
+    }
   });
 
   it('loads only static resources that exist', () => {

@@ -205,6 +205,39 @@ describe('permission sets', () => {
     expect(bypass.customPermissions).toEqual([{ enabled: 'true', name: permission }]);
   });
 
+  it('Chat_Auditor grants the permission ChatAuditController checks, the class, the app and its tab, and read-only messages', () => {
+    const auditor = permset('Chat_Auditor');
+    const permission = apexStringConstants(parseApexFile(metaPath('classes', 'ChatAuditController.cls'))).get('AUDIT_PERMISSION');
+    expect(permission).toBe('Chat_Audit');
+    expect(existsSync(metaPath('customPermissions', `${permission}.customPermission-meta.xml`))).toBe(true);
+    expect(auditor.customPermissions).toEqual([{ enabled: 'true', name: permission }]);
+    expect(auditor.classAccesses).toEqual([{ apexClass: 'ChatAuditController', enabled: 'true' }]);
+    expect(auditor.applicationVisibilities).toEqual([{ application: 'Chat_Admin', visible: 'true' }]);
+    expect(auditor.tabSettings).toEqual([{ tab: 'Chat_Audit', visibility: 'Visible' }]);
+    expect(auditor.objectPermissions).toEqual([
+      expect.objectContaining({ object: 'Chat_Message__c', allowRead: 'true', allowCreate: 'false', allowEdit: 'false', allowDelete: 'false' }),
+    ]);
+    // Nobody else holds the audit permission: the chat's own permission sets never grant it.
+    for (const other of ['Chat_User', 'Chat_Bridge_Integration', 'Chat_Bypass_Events']) {
+      expect(JSON.stringify(permset(other).customPermissions ?? []), other).not.toContain(permission);
+    }
+  });
+
+  it('every app, tab and custom permission a permission set names exists', () => {
+    for (const file of walk(metaPath('permissionsets'))) {
+      const set = readXml(file).PermissionSet;
+      for (const app of (set.applicationVisibilities ?? []) as { application: string }[]) {
+        expect(existsSync(metaPath('applications', `${app.application}.app-meta.xml`)), `${basename(file)}: app ${app.application}`).toBe(true);
+      }
+      for (const tab of (set.tabSettings ?? []) as { tab: string }[]) {
+        expect(existsSync(metaPath('tabs', `${tab.tab}.tab-meta.xml`)), `${basename(file)}: tab ${tab.tab}`).toBe(true);
+      }
+      for (const custom of (set.customPermissions ?? []) as { name: string }[]) {
+        expect(existsSync(metaPath('customPermissions', `${custom.name}.customPermission-meta.xml`)), `${basename(file)}: permission ${custom.name}`).toBe(true);
+      }
+    }
+  });
+
   it('every class and custom field a permission set names exists', () => {
     for (const file of walk(metaPath('permissionsets'))) {
       const set = readXml(file).PermissionSet;
@@ -244,6 +277,53 @@ describe('websocketChat exposure', () => {
     for (const helper of ['chatSocket', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatComposer']) {
       expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
     }
+  });
+});
+
+describe('the Chat Admin app', () => {
+  const app = readXml(metaPath('applications', 'Chat_Admin.app-meta.xml')).CustomApplication;
+  const tab = readXml(metaPath('tabs', 'Chat_Audit.tab-meta.xml')).CustomTab;
+  const bundle = readXml(metaPath('lwc', 'chatAudit', 'chatAudit.js-meta.xml')).LightningComponentBundle;
+
+  it('is a Lightning app whose tab opens the Lightning page holding chatAudit', () => {
+    expect(app.label).toBe('Chat Admin');
+    expect(app.uiType).toBe('Lightning');
+    expect(app.tabs).toEqual(['Chat_Audit']);
+    const page = readXml(metaPath('flexipages', `${tab.flexiPage}.flexipage-meta.xml`)).FlexiPage;
+    expect(page.type).toBe('AppPage');
+    expect(page.template.name).toBe('flexipage:defaultAppHomeTemplate');
+    expect(page.flexiPageRegions.name).toBe('main');
+    expect(page.flexiPageRegions.itemInstances.componentInstance.componentName).toBe('chatAudit');
+  });
+
+  it('chatAudit is exposed for app pages, tabs and Chat_Message__c record pages', () => {
+    expect(bundle.isExposed).toBe('true');
+    expect(bundle.targets.target).toEqual(['lightning__AppPage', 'lightning__Tab', 'lightning__RecordPage']);
+    const recordConfig = bundle.targetConfigs.targetConfig.find((c: { '@_targets': string }) => c['@_targets'] === 'lightning__RecordPage');
+    expect(recordConfig.objects.object).toBe('Chat_Message__c');
+    const js = read(metaPath('lwc', 'chatAudit', 'chatAudit.js'));
+    for (const config of bundle.targetConfigs.targetConfig) {
+      for (const property of [config.property ?? []].flat()) {
+        expect(js, `@api ${property['@_name']}`).toMatch(new RegExp(`@api\\s+${property['@_name']}\\b`));
+      }
+    }
+    // A record page sets recordId on the component.
+    expect(js).toMatch(/@api\s+get\s+recordId\(\)/);
+  });
+
+  it('its helper and chart are not exposed', () => {
+    for (const helper of ['chatAuditApi', 'chatAuditChart']) {
+      expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
+    }
+  });
+
+  it('the bridge URL the admin API is fetched from is a CSP Trusted Site for connect-src', () => {
+    // chatAudit fetches Bridge_URL__c itself (not a socket): the https entry must allow connect-src.
+    const https = readXml(metaPath('cspTrustedSites', 'Chat_Bridge_HTTPS.cspTrustedSite-meta.xml')).CspTrustedSite;
+    const settings = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
+    const bridgeUrl = /<field>Bridge_URL__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(settings)?.[1];
+    expect(https.endpointUrl).toBe(new URL(bridgeUrl!).origin);
+    expect(https.isApplicableToConnectSrc).toBe('true');
   });
 });
 

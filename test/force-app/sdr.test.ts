@@ -32,6 +32,9 @@ function expectedCounts(): Record<string, number> {
     CustomPermission: countFiles('customPermissions', '.customPermission-meta.xml'),
     CspTrustedSite: countFiles('cspTrustedSites', '.cspTrustedSite-meta.xml'),
     CustomMetadata: countFiles('customMetadata', '.md-meta.xml'),
+    CustomApplication: countFiles('applications', '.app-meta.xml'),
+    CustomTab: countFiles('tabs', '.tab-meta.xml'),
+    FlexiPage: countFiles('flexipages', '.flexipage-meta.xml'),
     CustomObject: objects.length,
     CustomField: countFiles('objects', '.field-meta.xml'),
   };
@@ -66,13 +69,17 @@ describe('source-deploy-retrieve conversion', () => {
   });
 
   it('writes a package.xml naming the components the chat needs', () => {
-    expect(converted.get('ApexClass')).toEqual(expect.arrayContaining(['ChatController', 'ChatEventPublisher', 'ChatBridgeTokenService']));
+    expect(converted.get('ApexClass')).toEqual(expect.arrayContaining(['ChatController', 'ChatEventPublisher', 'ChatBridgeTokenService', 'ChatAuditController']));
     expect(converted.get('ApexTrigger')).toEqual(['ChatMessageTrigger', 'ChatUserTrigger']);
     expect(converted.get('CustomObject')).toEqual(expect.arrayContaining(['Chat_Message__c', 'Chat_Event__e', 'Chat_Bridge_Setting__mdt']));
     expect(converted.get('CustomField')).toEqual(expect.arrayContaining(['Chat_Event__e.Type__c', 'Chat_Message__c.Content__c', 'User.Chat_Active__c']));
-    expect(converted.get('LightningComponentBundle')).toEqual(['chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatSocket', 'websocketChat']);
+    expect(converted.get('LightningComponentBundle')).toEqual(['chatAudit', 'chatAuditApi', 'chatAuditChart', 'chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatSocket', 'websocketChat']);
     expect(converted.get('StaticResource')).toEqual(['chatScenarios', 'socketiojs']);
-    expect(converted.get('PermissionSet')).toEqual(['Chat_Bridge_Integration', 'Chat_Bypass_Events', 'Chat_User']);
+    expect(converted.get('PermissionSet')).toEqual(['Chat_Auditor', 'Chat_Bridge_Integration', 'Chat_Bypass_Events', 'Chat_User']);
+    expect(converted.get('CustomPermission')).toEqual(['Chat_Audit', 'Chat_Bypass_Events']);
+    expect(converted.get('CustomApplication')).toEqual(['Chat_Admin']);
+    expect(converted.get('CustomTab')).toEqual(['Chat_Audit']);
+    expect(converted.get('FlexiPage')).toEqual(['Chat_Audit']);
     expect(converted.get('CustomMetadata')).toEqual(['Chat_Bridge_Setting.Default']);
     expect(converted.get('CspTrustedSite')).toEqual(['Chat_Bridge_HTTPS', 'Chat_Bridge_WSS']);
     // No CORS entry: the bridge calls Salesforce server to server, so nothing here widens CORS.

@@ -19,14 +19,17 @@ export interface TokenSubject {
 /**
  * Signs a browser token (HS256).
  * @param lifetimeMs - time until `exp`, ms; default 10 min (the bridge refuses more than 1 h).
+ * @param scope - the `scope` claim of an admin token (`ChatBridgeTokenService.issueToken(scope)`);
+ *   a chat token has none.
  * @returns the compact JWT.
  */
 export async function signBridgeToken(
   subject: TokenSubject,
-  options: { secret: string; audience: string; lifetimeMs?: number },
+  options: { secret: string; audience: string; lifetimeMs?: number; scope?: string },
 ): Promise<string> {
   const nowS = Math.floor(Date.now() / 1000);
-  const claims: Omit<BridgeTokenClaims, 'sub' | 'aud' | 'exp' | 'iat'> = { name: subject.name, org: subject.orgId };
+  const claims: Omit<BridgeTokenClaims, 'sub' | 'aud' | 'exp' | 'iat'> & { scope?: string } = { name: subject.name, org: subject.orgId };
+  if (options.scope) claims.scope = options.scope;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(subject.userId)

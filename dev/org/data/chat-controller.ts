@@ -10,7 +10,9 @@
  * aura-routes.ts's concern. The scenarios of force-app's chatScenarios static resource
  * run against this module (test/dev/org/scenarios.test.ts) and against the Apex (ChatScenarios_Tests).
  */
+import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
+import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
 import { DmlError, type Dml } from './dml.js';
 import type { ChatMessageRecord, OrgRecords, SampleUser } from './records.js';
@@ -34,6 +36,8 @@ export const CONTROLLER_MESSAGES = {
   tooLong: (length: number) => `Your message is ${length} characters long; the limit is ${MAX_CONTENT_LENGTH}.`,
   notSent: (dmlMessage: string) => `Your message could not be sent: ${dmlMessage}`,
   sinceMissing: 'Tell which moment to load messages since.',
+  idsMissing: 'Tell which messages to load.',
+  tooManyIds: (count: number) => `Asked for ${count} messages at once; the limit is ${MAX_MESSAGE_LIMIT}.`,
   presenceFailed: (active: boolean, dmlMessage: string) => `Could not ${active ? 'enter' : 'leave'} the chat: ${dmlMessage}`,
   /** `ChatBridgeTokenService.getSettings` when there is no bridge URL. */
   bridgeNotConfigured: 'The chat bridge is not configured: add a Bridge URL to the Chat Bridge Setting "Default".',
@@ -84,16 +88,22 @@ export class AuraHandledError extends Error {
 }
 
 /** The Apex types of the controller's parameters. */
-export type ApexParamType = 'Integer' | 'Datetime' | 'String';
+export type ApexParamType = 'Integer' | 'Datetime' | 'String' | 'List<Id>';
 
-/** Parameter values after Aura's conversion: Integer → number, Datetime → Date, String → string; absent → null. */
-export type ApexArgs = Readonly<Record<string, number | Date | string | null>>;
+/**
+ * Parameter values after Aura's conversion: Integer → number, Datetime → Date, String → string,
+ * List<Id> → 18-character ids; absent → null.
+ */
+export type ApexArgs = Readonly<Record<string, number | Date | string | readonly string[] | null>>;
 
 /** One `@AuraEnabled` method: its parameters (name → Apex type, in order) and its body. */
 export interface ApexMethod {
   readonly params: Readonly<Record<string, ApexParamType>>;
-  /** Runs the method as `runningUserId`; the value is what Apex returns (`undefined` for void). */
-  invoke(args: ApexArgs, runningUserId: string): unknown;
+  /**
+   * Runs the method in `request` (its user is the running user; its DML publishes with its
+   * quiddity and request id); the value is what Apex returns (`undefined` for void).
+   */
+  invoke(args: ApexArgs, request: ApexRequest): unknown;
 }
 
 /** What the controller works on. */
@@ -131,6 +141,41 @@ export function apexIsBlank(text: string): boolean {
 /** SOQL `ORDER BY Name` on text: case-insensitive. */
 const byName = (a: SampleUser, b: SampleUser) => a.Name.localeCompare(b.Name, 'en', { sensitivity: 'accent' });
 
+/** A signed token as `ChatBridgeTokenService` issues it, with the bridge URL and the token's expiry. */
+export interface IssuedToken {
+  url: string;
+  token: string;
+  /** The token's `exp`, whole seconds. */
+  expiresAt: Date;
+}
+
+/**
+ * `ChatBridgeTokenService.getSettings()` + `issueToken(scope)`: the running user's token with the
+ * settings' audience and clamped lifetime, and `scope` when given (an admin token).
+ * @throws AuraHandledError with `ChatBridgeTokenService`'s message when no bridge URL is configured.
+ */
+export async function issueToken(options: {
+  settings: BridgeSettings | undefined;
+  user: SampleUser;
+  orgId: string;
+  scope?: string;
+  log: Logger;
+}): Promise<IssuedToken> {
+  const { settings, user } = options;
+  if (!settings || settings.url.trim() === '') {
+    options.log.warn('no bridge settings yet (DevOrg.setBridge): the token service refuses');
+    throw new AuraHandledError(CONTROLLER_MESSAGES.bridgeNotConfigured);
+  }
+  const seconds = settings.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS.default;
+  const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
+  const token = await signBridgeToken(
+    { userId: user.Id, name: user.Name, orgId: options.orgId },
+    { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000, scope: options.scope },
+  );
+  // ChatBridgeTokenService.expiryOf: the signed token's own exp.
+  return { url: settings.url, token, expiresAt: new Date((decodeJwt(token).exp ?? 0) * 1000) };
+}
+
 /**
  * Creates the `@AuraEnabled` methods of `ChatController`, keyed by their Apex names.
  * Methods throw {@link AuraHandledError} where the Apex throws AuraHandledException.
@@ -159,11 +204,11 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     return user;
   };
 
-  const setChatActive = (active: boolean, userId: string): void => {
-    const current = runningUser(userId);
+  const setChatActive = (active: boolean, request: ApexRequest): void => {
+    const current = runningUser(request.userId);
     if (current.Chat_Active__c === active) return;
     try {
-      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], current.Id);
+      dml.updateUsers([{ id: current.Id, fields: { [USER_FIELDS.chatActive]: active } }], { ...request, userId: current.Id });
     } catch (err) {
       if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.presenceFailed(active, err.errors[0]?.message ?? ''));
       throw err;
@@ -193,6 +238,21 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
           .map(view);
       },
     },
+    getMessagesByIds: {
+      params: { messageIds: 'List<Id>' },
+      invoke(args) {
+        const ids = args.messageIds as readonly string[] | null;
+        if (ids === null || ids.length === 0) throw new AuraHandledError(CONTROLLER_MESSAGES.idsMissing);
+        // A Set<Id>: 15- and 18-character forms of one id are one id.
+        const wanted = new Set(ids.map((id) => id.slice(0, 15)));
+        if (wanted.size > MAX_MESSAGE_LIMIT) throw new AuraHandledError(CONTROLLER_MESSAGES.tooManyIds(wanted.size));
+        // WHERE Id IN :wanted ORDER BY CreatedDate ASC, Id ASC; the recycle bin is not queried.
+        return records
+          .messages()
+          .filter((m) => wanted.has(m.Id.slice(0, 15)))
+          .map(view);
+      },
+    },
     getActiveUsers: {
       params: {},
       invoke() {
@@ -206,25 +266,25 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     enterChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(true, userId);
+      invoke(_args, request) {
+        setChatActive(true, request);
       },
     },
     leaveChat: {
       params: {},
-      invoke(_args, userId) {
-        setChatActive(false, userId);
+      invoke(_args, request) {
+        setChatActive(false, request);
       },
     },
     postMessage: {
       params: { content: 'String' },
-      invoke(args, userId) {
+      invoke(args, request) {
         const content = args.content as string | null;
         const text = content === null ? '' : apexTrim(content);
         if (apexIsBlank(text)) throw new AuraHandledError(CONTROLLER_MESSAGES.blankMessage);
         if (text.length > MAX_CONTENT_LENGTH) throw new AuraHandledError(CONTROLLER_MESSAGES.tooLong(text.length));
         try {
-          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], runningUser(userId).Id);
+          const [saved] = dml.insertMessages([{ [CHAT_MESSAGE_FIELDS.content]: text }], { ...request, userId: runningUser(request.userId).Id });
           return view(saved!);
         } catch (err) {
           if (err instanceof DmlError) throw new AuraHandledError(CONTROLLER_MESSAGES.notSent(err.errors[0]?.message ?? ''));
@@ -234,20 +294,9 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     getBridgeConnection: {
       params: {},
-      async invoke(_args, userId): Promise<BridgeConnection> {
-        const settings = deps.bridge();
-        if (!settings || settings.url.trim() === '') {
-          log.warn('getBridgeConnection: no bridge settings yet (DevOrg.setBridge)');
-          throw new AuraHandledError(CONTROLLER_MESSAGES.bridgeNotConfigured);
-        }
-        const user = runningUser(userId);
-        const seconds = settings.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS.default;
-        const lifetime = Math.min(TOKEN_LIFETIME_SECONDS.max, Math.max(TOKEN_LIFETIME_SECONDS.min, Math.trunc(seconds)));
-        const token = await signBridgeToken(
-          { userId: user.Id, name: user.Name, orgId: deps.orgId },
-          { secret: settings.tokenSecret, audience: settings.audience, lifetimeMs: lifetime * 1000 },
-        );
-        return { url: settings.url, token };
+      async invoke(_args, request): Promise<BridgeConnection> {
+        const { url, token } = await issueToken({ settings: deps.bridge(), user: runningUser(request.userId), orgId: deps.orgId, log });
+        return { url, token };
       },
     },
   };

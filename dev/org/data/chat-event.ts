@@ -30,6 +30,9 @@ const CUSTOM_FIELDS: readonly TextField[] = [
   { name: CHAT_EVENT_FIELDS.type, label: 'Type', length: 40, required: true },
   { name: CHAT_EVENT_FIELDS.recordId, label: 'Record Id', length: 18, required: false },
   { name: CHAT_EVENT_FIELDS.userId, label: 'User Id', length: 18, required: false },
+  { name: CHAT_EVENT_FIELDS.source, label: 'Source', length: 40, required: false },
+  { name: CHAT_EVENT_FIELDS.requestId, label: 'Request Id', length: 64, required: false },
+  { name: CHAT_EVENT_FIELDS.changedFields, label: 'Changed Fields', length: 255, required: false },
 ];
 
 /** Standard fields the platform sets; a publish request may not. */

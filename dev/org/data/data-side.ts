@@ -1,11 +1,13 @@
 /**
  * The Salesforce data side of a dev org, wired: its records (seeded), the chat triggers over the
- * event bus, the DML layer, `ChatController`, and the bridge settings `getBridgeConnection` answers
- * with. It knows nothing of HTTP: the protocol side (../protocol/http-app.ts) serves routes over it.
+ * event bus, the DML layer, `ChatController` and `ChatAuditController`, and the bridge settings
+ * `getBridgeConnection` / `getAuditConnection` answer with. It knows nothing of HTTP: the protocol side (../protocol/http-app.ts) serves routes over it.
  * index.ts creates one per dev org and exposes {@link DataSide.api} as `DevOrg.data`.
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { newApexRequest, QUIDDITY } from './apex-request.js';
+import { createChatAuditController } from './chat-audit-controller.js';
 import { createChatController, type ApexMethod, type BridgeSettings } from './chat-controller.js';
 import { createChatTriggers } from './chat-triggers.js';
 import { createDml, type Dml } from './dml.js';
@@ -16,7 +18,7 @@ import { seedRecords } from './seed.js';
 
 /** The records of a dev org, for the lead's and the preview's code and for tests. */
 export interface DevOrgData {
-  /** Every user: the sample users Ana, Ben, Chen, Dana (in that order), then the integration user. */
+  /** Every user: the sample users Ana, Ben, Chen, Dana, Maya (in that order), then the integration user. */
   users(): readonly SampleUser[];
   /** Messages oldest first (CreatedDate, then Id); those in the recycle bin only with `includeDeleted`. */
   messages(options?: { includeDeleted?: boolean }): readonly ChatMessageRecord[];
@@ -52,6 +54,8 @@ export interface DataSide {
   readonly dml: Dml;
   /** `ChatController`'s @AuraEnabled methods by name. */
   readonly controller: Readonly<Record<string, ApexMethod>>;
+  /** Every Apex class the Apex routes serve (`ChatController`, `ChatAuditController`), by class name. */
+  readonly apexClasses: Readonly<Record<string, Readonly<Record<string, ApexMethod>>>>;
   /** The sample users (every user but the integration user). */
   sampleUsers(): readonly SampleUser[];
 }
@@ -73,6 +77,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
   const dml = createDml(records, createChatTriggers(bus, logger));
   let bridge: BridgeSettings | undefined;
   const controller = createChatController({ records, dml, orgId: org.identity.orgId, bridge: () => bridge, logger });
+  const auditController = createChatAuditController({ records, orgId: org.identity.orgId, bridge: () => bridge, logger });
   const sampleUsers = () => records.users().filter((u) => u.Id !== integrationUser.id);
 
   const api: DevOrgData = {
@@ -84,7 +89,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
       return org.issueSession(user.Id);
     },
     undeleteMessage(id, asUserId = integrationUser.id) {
-      dml.undeleteMessages([id], asUserId);
+      dml.undeleteMessages([id], newApexRequest(asUserId, QUIDDITY.anonymous));
     },
   };
 
@@ -99,6 +104,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
     records,
     dml,
     controller,
+    apexClasses: { ChatController: controller, ChatAuditController: auditController },
     sampleUsers,
   };
 }

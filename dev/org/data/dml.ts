@@ -10,6 +10,7 @@
  * {@link DmlError} carrying the REST status and error body a real org answers. Record-level access
  * (sharing, permissions) is not modelled: every user may write every row.
  */
+import type { ApexRequest } from './apex-request.js';
 import { canonicalRecordId } from './ids.js';
 import { defaultAuthor, type ChatTriggers } from './chat-triggers.js';
 import { auditTimestamp, type ChatMessageRecord, type OrgRecords, type SampleUser } from './records.js';
@@ -45,24 +46,31 @@ export interface UpdateRow {
   fields: unknown;
 }
 
-/** The write operations of one dev org. `asUserId` is the user whose session writes. */
+/**
+ * The write operations of one dev org. `request` is the request the write runs in (apex-request.ts):
+ * its user is whose session writes (CreatedById, LastModifiedById, the events' CreatedById), its
+ * quiddity and request id go on the events the triggers publish.
+ */
 export interface Dml {
-  /** Inserts messages (REST bodies); `User__c` defaults to `asUserId`. @returns the saved rows. */
-  insertMessages(rows: readonly unknown[], asUserId: string): ChatMessageRecord[];
-  /** Updates messages (even without a changed value: the update trigger runs). @returns the saved rows. */
-  updateMessages(rows: readonly UpdateRow[], asUserId: string): ChatMessageRecord[];
+  /** Inserts messages (REST bodies); `User__c` defaults to the request's user. @returns the saved rows. */
+  insertMessages(rows: readonly unknown[], request: ApexRequest): ChatMessageRecord[];
+  /**
+   * Updates messages (even without a changed value: the update trigger runs, and publishes only for
+   * rows whose chat fields changed). @returns the saved rows.
+   */
+  updateMessages(rows: readonly UpdateRow[], request: ApexRequest): ChatMessageRecord[];
   /** Moves messages to the recycle bin. */
-  deleteMessages(ids: readonly string[], asUserId: string): void;
+  deleteMessages(ids: readonly string[], request: ApexRequest): void;
   /** Restores messages from the recycle bin. @throws DmlError `UNDELETE_FAILED` for one that is not there. */
-  undeleteMessages(ids: readonly string[], asUserId: string): void;
+  undeleteMessages(ids: readonly string[], request: ApexRequest): void;
   /**
    * Inserts users given as complete rows, as an admin or Apex creates them (the dev org serves no
    * REST insert of User), then runs the after-insert trigger: users created with `Chat_Active__c`
    * enter the chat.
    */
-  insertUsers(users: readonly SampleUser[], asUserId: string): void;
+  insertUsers(users: readonly SampleUser[], request: ApexRequest): void;
   /** Updates users (`FirstName`, `LastName`, `IsActive`, `Chat_Active__c`). @returns the saved rows. */
-  updateUsers(rows: readonly UpdateRow[], asUserId: string): SampleUser[];
+  updateUsers(rows: readonly UpdateRow[], request: ApexRequest): SampleUser[];
 }
 
 /** Creates the DML layer over one org's tables and triggers. */
@@ -96,7 +104,8 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     value === undefined ? fallback : (value as string | null);
 
   return {
-    insertMessages(rows, asUserId) {
+    insertMessages(rows, request) {
+      const asUserId = request.userId;
       const drafts = rows.map((body) => {
         const values = checked(CHAT_MESSAGE_DESCRIBE, body, 'create');
         const draft = defaultAuthor(
@@ -119,35 +128,37 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
         IsDeleted: false,
       }));
       for (const message of saved) records.putMessage(message);
-      triggers.afterMessages('afterInsert', saved, asUserId);
+      triggers.afterMessages('afterInsert', saved, request);
       return saved;
     },
 
-    updateMessages(rows, asUserId) {
+    updateMessages(rows, request) {
       const now = auditTimestamp();
+      const oldById = new Map<string, ChatMessageRecord>();
       const saved = rows.map(({ id, fields }) => {
         const old = liveMessage(id);
+        oldById.set(old.Id, old);
         const values = checked(CHAT_MESSAGE_DESCRIBE, fields, 'update');
         return {
           ...old,
           Content__c: text(values.get(CHAT_MESSAGE_FIELDS.content), old.Content__c),
           User__c: author(text(values.get(CHAT_MESSAGE_FIELDS.user), old.User__c)),
-          LastModifiedById: asUserId,
+          LastModifiedById: request.userId,
           LastModifiedDate: now,
         };
       });
       for (const message of saved) records.putMessage(message);
-      triggers.afterMessages('afterUpdate', saved, asUserId);
+      triggers.afterMessages('afterUpdate', saved, request, oldById);
       return saved;
     },
 
-    deleteMessages(ids, asUserId) {
+    deleteMessages(ids, request) {
       const old = ids.map(liveMessage);
       for (const message of old) records.putMessage({ ...message, IsDeleted: true });
-      triggers.afterMessages('afterDelete', old, asUserId);
+      triggers.afterMessages('afterDelete', old, request);
     },
 
-    undeleteMessages(ids, asUserId) {
+    undeleteMessages(ids, request) {
       const restored = ids.map((id) => {
         const message = canonicalRecordId(id) === undefined ? undefined : records.message(id);
         if (!message) throw new DmlError(404, NOT_FOUND);
@@ -157,15 +168,15 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
         return { ...message, IsDeleted: false };
       });
       for (const message of restored) records.putMessage(message);
-      triggers.afterMessages('afterUndelete', restored, asUserId);
+      triggers.afterMessages('afterUndelete', restored, request);
     },
 
-    insertUsers(users, asUserId) {
+    insertUsers(users, request) {
       for (const user of users) records.putUser(user);
-      triggers.afterUsers(users, null, asUserId);
+      triggers.afterUsers(users, null, request);
     },
 
-    updateUsers(rows, asUserId) {
+    updateUsers(rows, request) {
       const oldById = new Map<string, SampleUser>();
       const saved = rows.map(({ id, fields }) => {
         const old = records.user(id);
@@ -185,7 +196,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
         };
       });
       for (const user of saved) records.putUser(user);
-      triggers.afterUsers(saved, oldById, asUserId);
+      triggers.afterUsers(saved, oldById, request);
       return saved;
     },
   };

@@ -1,6 +1,7 @@
 /**
- * The records of one dev org, in memory: its `User` rows and its `Chat_Message__c` rows (deleted ones
- * stay, flagged `IsDeleted`, as in the recycle bin). A plain table: no checks and no triggers — every
+ * The records of one dev org, in memory: its `User` rows, its `Chat_Message__c` rows (deleted ones
+ * stay, flagged `IsDeleted`, as in the recycle bin) and its `PermissionSetAssignment`s (which user
+ * holds which permission set, by the set's API name). A plain table: no checks and no triggers — every
  * write that a user or an integration makes goes through the DML layer (dml.ts), which checks, stores
  * here, then runs the triggers. Rows are frozen and replaced on change, so what a reader got never
  * changes under it.
@@ -60,6 +61,7 @@ export function oldestFirst(a: ChatMessageRecord, b: ChatMessageRecord): number 
 export class OrgRecords {
   readonly #users = new Map<string, SampleUser>();
   readonly #messages = new Map<string, ChatMessageRecord>();
+  readonly #permissionSets = new Map<string, Set<string>>();
   readonly #nextMessageId = createIdSequence(KEY_PREFIX.chatMessage);
   #messageNumber = 0;
 
@@ -88,6 +90,20 @@ export class OrgRecords {
   /** Adds or replaces a user row. */
   putUser(user: SampleUser): void {
     this.#users.set(user.Id, Object.freeze({ ...user }));
+  }
+
+  /** Adds a `PermissionSetAssignment`: `userId` holds the permission set named `permissionSet` (API name). */
+  assignPermissionSet(userId: string, permissionSet: string): void {
+    const key = canonicalRecordId(userId) ?? userId;
+    const held = this.#permissionSets.get(key) ?? new Set<string>();
+    held.add(permissionSet);
+    this.#permissionSets.set(key, held);
+  }
+
+  /** The API names of the permission sets a user holds, in assignment order. */
+  permissionSetsOf(userId: string): string[] {
+    const key = canonicalRecordId(userId);
+    return key === undefined ? [] : [...(this.#permissionSets.get(key) ?? [])];
   }
 
   /** Adds or replaces a message row. */

@@ -1,6 +1,7 @@
 /**
- * What a fresh dev org holds, so the chat has people and a conversation from the first look: four
- * sample users (Ana, Ben, Chen, Dana — Ana and Ben already in the room), the integration user the
+ * What a fresh dev org holds, so the chat has people and a conversation from the first look: five
+ * sample users (Ana, Ben, Chen, Dana — Ana and Ben already in the room — and Maya, the admin who
+ * also holds Chat_Auditor and so may open the chat audit), each with the Chat_User permission set, the integration user the
  * bridge logs in as, and a short history from the last hour. Loaded straight into the tables, as
  * data present before anyone subscribed: seeding publishes no `Chat_Event__e`. Ids are generated
  * per org; find a user by `FirstName`.
@@ -10,12 +11,13 @@ import { KEY_PREFIX, newRecordId } from './ids.js';
 import { photoPath } from './photos.js';
 import { auditTimestamp, type OrgRecords, type SampleUser } from './records.js';
 
-/** The sample people: first and last name, and whether they start in the chat room. */
+/** The sample people: first and last name, whether they start in the chat room, their permission sets. */
 export const SAMPLE_PEOPLE = [
-  { firstName: 'Ana', lastName: 'Alvarez', chatActive: true },
-  { firstName: 'Ben', lastName: 'Okafor', chatActive: true },
-  { firstName: 'Chen', lastName: 'Wei', chatActive: false },
-  { firstName: 'Dana', lastName: 'Smith', chatActive: false },
+  { firstName: 'Ana', lastName: 'Alvarez', chatActive: true, permissionSets: ['Chat_User'] },
+  { firstName: 'Ben', lastName: 'Okafor', chatActive: true, permissionSets: ['Chat_User'] },
+  { firstName: 'Chen', lastName: 'Wei', chatActive: false, permissionSets: ['Chat_User'] },
+  { firstName: 'Dana', lastName: 'Smith', chatActive: false, permissionSets: ['Chat_User'] },
+  { firstName: 'Maya', lastName: 'Patel', chatActive: false, permissionSets: ['Chat_User', 'Chat_Auditor'] },
 ] as const;
 
 /** The sample history: who said what, how many minutes ago. */
@@ -50,9 +52,11 @@ export function seedRecords(records: OrgRecords, orgUrl: string, integrationUser
     const sample = user(newRecordId(KEY_PREFIX.user), person.firstName, person.lastName, username, person.chatActive);
     byFirstName.set(person.firstName, sample);
     records.putUser(sample);
+    for (const permissionSet of person.permissionSets) records.assignPermissionSet(sample.Id, permissionSet);
   }
   const [first, ...rest] = integrationUser.name.split(' ');
   records.putUser(user(integrationUser.id, first ?? 'Integration', rest.join(' ') || 'User', integrationUser.username, false));
+  records.assignPermissionSet(integrationUser.id, 'Chat_Bridge_Integration');
 
   for (const line of HISTORY) {
     const authorId = byFirstName.get(line.author)!.Id;

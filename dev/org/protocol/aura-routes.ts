@@ -1,43 +1,54 @@
 /**
- * `ChatController` over HTTP, for the local preview's `@salesforce/apex/ChatController.*` shims:
- * `POST /dev/apex/ChatController/<method>` with the named parameters as a JSON object and
+ * The package's Apex controllers (`ChatController`, `ChatAuditController`) over HTTP, for the local
+ * preview's `@salesforce/apex/<Class>.*` shims: `POST /dev/apex/<Class>/<method>` with the named
+ * parameters as a JSON object and
  * `Authorization: Bearer <session id>`. Does what Aura does around an Apex call:
  *
  * - converts parameters to their Apex types (absent → null; a wrong type → 400
  *   `Value provided is invalid for action parameter '<name>' of type '<type>'`);
  * - answers 200 with the return value as Aura serializes it: Datetime → ISO 8601 with ms and `Z`,
  *   Id → 18 characters, void → `null`, and properties whose value is null left out;
- * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`.
+ * - runs each call as one request of quiddity `AURA` (apex-request.ts), as Lightning's are;
+ * - answers an AuraHandledException with 400 `{ message, exceptionType: 'System.AuraHandledException' }`;
+ * - counts every call that reached a method, and the rows it returned, in {@link ApexUsage}.
  *
  * No real org has this route (Aura's own wire format is not meant to be spoken by hand); it lives
  * under `/dev/`. A bad session gives 401 `{ message: 'Session expired or invalid' }`, an unknown
- * method 404.
+ * class or method 404. Class and method names are case-insensitive, as in Apex.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { AuraHandledError, type ApexArgs, type ApexMethod, type ApexParamType } from '../data/chat-controller.js';
+import { isWellFormedId, with18CharChecksum } from '../data/ids.js';
+import type { ApexUsage } from './apex-usage.js';
 import type { SessionStore } from './sessions.js';
 import { accessTokenFromHeader } from './sessions.js';
 
 /** Largest request body the Apex routes read (an Aura action can carry a full 32,768-character message). */
 export const MAX_APEX_BODY_BYTES = 1_000_000;
 
-/** The Apex class the routes serve. */
-export const CONTROLLER_CLASS = 'ChatController';
+/** Apex class name → its `@AuraEnabled` methods by name. */
+export type ApexClasses = Readonly<Record<string, Readonly<Record<string, ApexMethod>>>>;
 
 /** The body of a refused session. */
 export const APEX_INVALID_SESSION = { message: 'Session expired or invalid' } as const;
 
 class InvalidParameterError extends Error {}
 
-/** Routes of the Apex endpoints over a controller's methods (see chat-controller.ts). */
-export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessions: SessionStore, logger: Logger): Router {
+/** Routes of the Apex endpoints over the controllers' methods (see chat-controller.ts, chat-audit-controller.ts). */
+export function auraRoutes(classes: ApexClasses, sessions: SessionStore, usage: ApexUsage, logger: Logger): Router {
   const log = logger.child({ module: 'aura' });
   const router = express.Router();
-  const byLowerName = new Map(Object.entries(methods).map(([name, method]) => [name.toLowerCase(), { name, method }]));
+  const byLowerName = new Map(
+    Object.entries(classes).map(([className, methods]) => [
+      className.toLowerCase(),
+      { className, methods: new Map(Object.entries(methods).map(([name, method]) => [name.toLowerCase(), { name, method }])) },
+    ]),
+  );
 
   router.post(
-    `/dev/apex/${CONTROLLER_CLASS}/:method`,
+    '/dev/apex/:class/:method',
     express.json({ limit: MAX_APEX_BODY_BYTES, strict: false }),
     async (req: Request, res: Response) => {
       const session = sessions.resolve(accessTokenFromHeader(req.headers.authorization));
@@ -46,9 +57,14 @@ export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessio
         return;
       }
       // Apex names are case-insensitive.
-      const found = byLowerName.get(String(req.params.method).toLowerCase());
+      const apexClass = byLowerName.get(String(req.params.class).toLowerCase());
+      if (!apexClass) {
+        res.status(404).json({ message: `No Apex class ${String(req.params.class)} with @AuraEnabled methods` });
+        return;
+      }
+      const found = apexClass.methods.get(String(req.params.method).toLowerCase());
       if (!found) {
-        res.status(404).json({ message: `${CONTROLLER_CLASS} has no @AuraEnabled method ${String(req.params.method)}` });
+        res.status(404).json({ message: `${apexClass.className} has no @AuraEnabled method ${String(req.params.method)}` });
         return;
       }
       const body: unknown = req.body ?? {};
@@ -58,11 +74,18 @@ export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessio
       }
       try {
         const args = convertArgs(found.method.params, body as Record<string, unknown>);
-        const value = await found.method.invoke(args, session.userId);
+        // Each call is one Aura request: its own request id, quiddity AURA. Counted once the method
+        // runs, whether it returns or throws (an org counts it either way).
+        let value: unknown;
+        try {
+          value = await found.method.invoke(args, newApexRequest(session.userId, QUIDDITY.aura));
+        } finally {
+          usage.record(found.name, session.userId, value);
+        }
         res.status(200).json(auraSerialize(value));
       } catch (err) {
         if (err instanceof AuraHandledError) {
-          log.info({ method: found.name, message: err.message }, 'apex refused');
+          log.info({ apexClass: apexClass.className, method: found.name, message: err.message }, 'apex refused');
           res.status(400).json({ message: err.message, exceptionType: 'System.AuraHandledException' });
           return;
         }
@@ -70,7 +93,7 @@ export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessio
           res.status(400).json({ message: err.message });
           return;
         }
-        log.error({ err, method: found.name }, 'apex failed');
+        log.error({ err, apexClass: apexClass.className, method: found.name }, 'apex failed');
         res.status(500).json({ message: 'An internal server error has occurred', exceptionType: 'System.UnexpectedException' });
       }
     },
@@ -91,7 +114,7 @@ export function auraRoutes(methods: Readonly<Record<string, ApexMethod>>, sessio
 
 /** Converts the JSON parameters to their Apex types, as Aura does; unknown names are ignored. */
 function convertArgs(params: Readonly<Record<string, ApexParamType>>, body: Record<string, unknown>): ApexArgs {
-  const args: Record<string, number | Date | string | null> = {};
+  const args: Record<string, ApexArgs[string]> = {};
   for (const [name, type] of Object.entries(params)) {
     const value = body[name];
     const converted = value === undefined || value === null ? null : convertValue(type, value);
@@ -106,7 +129,7 @@ function convertArgs(params: Readonly<Record<string, ApexParamType>>, body: Reco
 const INTEGER_MIN = -(2 ** 31);
 const INTEGER_MAX = 2 ** 31 - 1;
 
-function convertValue(type: ApexParamType, value: unknown): number | Date | string | undefined {
+function convertValue(type: ApexParamType, value: unknown): ApexArgs[string] | undefined {
   switch (type) {
     case 'Integer': {
       const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -120,6 +143,9 @@ function convertValue(type: ApexParamType, value: unknown): number | Date | stri
     }
     case 'String':
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    case 'List<Id>':
+      // Every element must be an id a real org would take; Apex holds Ids in their 18-character form.
+      return Array.isArray(value) && value.every(isWellFormedId) ? value.map((id) => with18CharChecksum(id.slice(0, 15))) : undefined;
   }
 }
 

@@ -1,18 +1,22 @@
 /**
  * Helpers only the dev org has, for the local preview page and browser tests (all under `/dev/`):
- * - `GET /dev/users` → the sample users `[{ id, name, firstName, photoUrl, chatActive }]` (no auth);
+ * - `GET /dev/users` → the sample users `[{ id, name, firstName, photoUrl, chatActive, permissionSets }]` (no auth);
  * - `POST /dev/sessions` `{ userId }` → `{ accessToken, userId, name, orgId, instanceUrl }`, a session
  *   for any user of the org, as if they had logged in (404 for an unknown user);
  * - `GET /dev/photos/<userId>.svg` → the user's avatar (what `SmallPhotoUrl` points to; no auth, as
  *   an `<img>` sends none);
  * - `POST /dev/undelete/<id>` with a session → restores a message from the recycle bin as that user
- *   (REST has no undelete verb), 204, or Salesforce's error array.
+ *   (REST has no undelete verb), 204, or Salesforce's error array;
+ * - `GET /dev/apex-usage` → the Apex calls and rows served so far, per method and per user
+ *   ({@link ApexUsageSnapshot}; no auth, like `/dev/users`).
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { avatarSvg } from '../data/photos.js';
 import type { OrgRecords, SampleUser } from '../data/records.js';
+import type { ApexUsage, ApexUsageSnapshot } from './apex-usage.js';
 import { INVALID_SESSION } from './rest.js';
 import { accessTokenFromHeader, type SessionStore } from './sessions.js';
 
@@ -23,6 +27,8 @@ export interface DevUserSummary {
   firstName: string | null;
   photoUrl: string;
   chatActive: boolean;
+  /** API names of the user's permission sets (`Chat_User`, `Chat_Auditor`…). */
+  permissionSets: string[];
 }
 
 /** The answer of `POST /dev/sessions`. */
@@ -43,6 +49,8 @@ export interface DevRoutesDeps {
   sessions: SessionStore;
   /** The users `GET /dev/users` lists (the sample users, not the integration user). */
   sampleUsers: () => readonly SampleUser[];
+  /** The Apex calls the aura routes counted. */
+  apexUsage: ApexUsage;
   logger: Logger;
 }
 
@@ -54,7 +62,14 @@ export function devRoutes(deps: DevRoutesDeps): Router {
 
   router.get('/dev/users', (_req, res) => {
     const users = deps.sampleUsers().map(
-      (u): DevUserSummary => ({ id: u.Id, name: u.Name, firstName: u.FirstName, photoUrl: u.SmallPhotoUrl, chatActive: u.Chat_Active__c }),
+      (u): DevUserSummary => ({
+        id: u.Id,
+        name: u.Name,
+        firstName: u.FirstName,
+        photoUrl: u.SmallPhotoUrl,
+        chatActive: u.Chat_Active__c,
+        permissionSets: records.permissionSetsOf(u.Id),
+      }),
     );
     res.json(users);
   });
@@ -76,6 +91,11 @@ export function devRoutes(deps: DevRoutesDeps): Router {
     res.json(answer);
   });
 
+  router.get('/dev/apex-usage', (_req, res) => {
+    const usage: ApexUsageSnapshot = deps.apexUsage.snapshot();
+    res.json(usage);
+  });
+
   router.get('/dev/photos/:file', (req, res) => {
     const match = /^(\w+)\.svg$/.exec(String(req.params.file));
     const user = match ? records.user(match[1]!) : undefined;
@@ -93,7 +113,8 @@ export function devRoutes(deps: DevRoutesDeps): Router {
       return;
     }
     try {
-      deps.dml.undeleteMessages([String(req.params.id)], session.userId);
+      // No REST resource undeletes; the route stands in for anonymous Apex `undelete`.
+      deps.dml.undeleteMessages([String(req.params.id)], newApexRequest(session.userId, QUIDDITY.anonymous));
     } catch (err) {
       if (!(err instanceof DmlError)) throw err;
       res.status(err.status).json(err.errors);

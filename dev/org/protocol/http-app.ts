@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DataSide } from '../data/data-side.js';
 import type { EventBus } from '../data/event-bus.js';
 import { auraRoutes } from './aura-routes.js';
+import type { ApexUsage } from './apex-usage.js';
 import { loopbackCors } from './cors.js';
 import { devRoutes } from './dev-routes.js';
 import { oauthRoutes } from './oauth.js';
@@ -17,16 +18,16 @@ import { soapRoutes } from './soap.js';
 import { sobjectRecordRoutes } from './sobject-rest.js';
 
 /** Builds the express app of one dev org. */
-export function createHttpApp(org: OrgContext, bus: EventBus, data: DataSide, logger: Logger): Express {
+export function createHttpApp(org: OrgContext, bus: EventBus, data: DataSide, apexUsage: ApexUsage, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
-  const { records, dml, controller, sampleUsers } = data;
+  const { records, dml, apexClasses, sampleUsers } = data;
   app.use(loopbackCors());
   app.use(oauthRoutes(org, logger));
   app.use(soapRoutes(org, logger));
   app.use(restRoutes(org, bus, logger, sobjectRecordRoutes(records, dml, logger)));
-  app.use(auraRoutes(controller, org.sessions, logger));
-  app.use(devRoutes({ url: org.url, orgId: org.identity.orgId, records, dml, sessions: org.sessions, sampleUsers, logger }));
+  app.use(auraRoutes(apexClasses, org.sessions, apexUsage, logger));
+  app.use(devRoutes({ url: org.url, orgId: org.identity.orgId, records, dml, sessions: org.sessions, sampleUsers, apexUsage, logger }));
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);
   });

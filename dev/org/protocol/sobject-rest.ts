@@ -8,6 +8,7 @@
  */
 import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { canonicalRecordId } from '../data/ids.js';
 import type { OrgRecords } from '../data/records.js';
@@ -37,7 +38,8 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
     }
     onDone();
   };
-  const sessionUser = (res: Response) => (res.locals.session as Session).userId;
+  // Each REST call is one request of quiddity REST, its triggers' events say so.
+  const restRequest = (res: Response) => newApexRequest((res.locals.session as Session).userId, QUIDDITY.rest);
 
   router.post(base, json, (req, res, next) => {
     const describe = describeOf(req.params.sobject);
@@ -47,7 +49,7 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
     write(
       res,
       () => {
-        id = dml.insertMessages([req.body], sessionUser(res))[0]!.Id;
+        id = dml.insertMessages([req.body], restRequest(res))[0]!.Id;
       },
       () => res.status(201).json({ id, success: true, errors: [] }),
     );
@@ -80,10 +82,10 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
     const describe = describeOf(req.params.sobject);
     if (!describe) return next();
     const rows = [{ id: String(req.params.id), fields: req.body }];
-    const user = sessionUser(res);
+    const request = restRequest(res);
     write(
       res,
-      () => (describe.name === CHAT_MESSAGE ? dml.updateMessages(rows, user) : dml.updateUsers(rows, user)),
+      () => (describe.name === CHAT_MESSAGE ? dml.updateMessages(rows, request) : dml.updateUsers(rows, request)),
       () => res.status(204).end(),
     );
   });
@@ -94,7 +96,7 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
     if (describe.name !== CHAT_MESSAGE) return methodNotAllowed(res, 'DELETE', 'GET,PATCH,HEAD');
     write(
       res,
-      () => dml.deleteMessages([String(req.params.id)], sessionUser(res)),
+      () => dml.deleteMessages([String(req.params.id)], restRequest(res)),
       () => res.status(204).end(),
     );
   });

@@ -30,8 +30,15 @@ describe('toChatEvent', () => {
           replayId: 17,
           eventUuid: 'u-1',
         },
+        provenance: { source: null, requestId: null, changedFields: [] },
       });
     }
+  });
+
+  it('reads the provenance of contract 2.2.0: Source__c, Request_Id__c, Changed_Fields__c split on commas', () => {
+    const mapped = toChatEvent(message({ Type__c: 'MESSAGE_UPDATED', Source__c: 'BULK_API', Request_Id__c: 'TID-1', Changed_Fields__c: 'Content__c,User__c' }));
+    expect(mapped).toMatchObject({ ok: true, provenance: { source: 'BULK_API', requestId: 'TID-1', changedFields: ['Content__c', 'User__c'] } });
+    expect(toChatEvent(message({ Source__c: 42 }))).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringContaining('Source__c') });
   });
 
   it('rejects an unknown Type__c, null and missing fields, and junk', () => {

@@ -4,7 +4,7 @@
 // answers, a socket more than the allowed span behind.
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../../bridge/events/contract.js';
-import { parseCatchUpFrom, readCatchUp, type CatchUpLog } from '../../../bridge/gateway/catch-up.js';
+import { createCatchUpQueue, parseCatchUpFrom, readCatchUp, readCatchUps, type CatchUpLog } from '../../../bridge/gateway/catch-up.js';
 import type { LogPosition, LoggedEvent } from '../../../bridge/store/event-store.js';
 
 const EPOCH = '00000000-0000-4000-8000-000000000001';
@@ -59,6 +59,31 @@ describe('readCatchUp', () => {
     const silent: CatchUpLog = { ...failing, eventsAfter: () => new Promise(() => undefined) };
     expect(await readCatchUp(failing, { since: 1 })).toMatchObject({ ok: false, gap: 'store', error: new Error('connection terminated') });
     expect(await readCatchUp(silent, { since: 1 }, { deadlineMs: 50 })).toEqual({ ok: false, gap: 'store', error: 'catch-up: event log did not answer within 50 ms' });
+  });
+});
+
+describe('readCatchUps and the catch-up queue (a reconnect storm)', () => {
+  const seqEvents = (...seqs: number[]) => seqs.map((s) => ({ ...event(s).event, seq: s }));
+
+  it('one read of the log serves many clients, each from its own since; a refused one gets its gap', async () => {
+    const log = fakeLog([2, 3, 5, 8], [at(8)]);
+    const results = await readCatchUps(log, [{ since: 5 }, { since: 2 }, { since: 8 }, { since: 9 }, { since: 3, epoch: 'another-log' }]);
+    expect(results).toEqual([
+      { ok: true, throughSeq: 8, events: seqEvents(8) },
+      { ok: true, throughSeq: 8, events: seqEvents(3, 5, 8) },
+      { ok: true, throughSeq: 8, events: [] },
+      { ok: false, gap: 'ahead' },
+      { ok: false, gap: 'epoch' },
+    ]);
+    expect(log.reads, 'one page read, from the lowest since').toEqual([2]);
+  });
+
+  it('requests made during a read join the next one: 100 sockets, two reads', async () => {
+    const log = fakeLog([2, 3, 5], [at(5)]);
+    const request = createCatchUpQueue(log);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => request({ since: i % 2 === 0 ? 2 : 3 })));
+    expect(results.filter((r) => r.ok && r.events.length === (r.events[0]?.seq === 3 ? 2 : 1))).toHaveLength(100);
+    expect(log.reads).toEqual([2, 2]);
   });
 });
 

@@ -13,7 +13,7 @@ import { waitFor } from '../../helpers/wait-for.js';
 let store: EventStore;
 beforeAll(async () => {
   store = await sharedMemoryStore();
-}, 30_000);
+}, 90_000);
 
 let orgCounter = 0;
 let replayId = 10;

@@ -95,6 +95,32 @@ describe.each(backends)('event store on %s', (_name, open) => {
     expect(await store.logEvent(key, next, new Date(), second)).toBeGreaterThan(seq!);
     expect(await store.logRejected(key, { ...rejected, identity: { replayId: next.replayId + 1, eventUuid: randomUUID() } }, new Date(), second)).toBe(true);
     expect(await store.replayPosition(key)).toBe(next.replayId + 1);
+    // The batch of one CometD answer is fenced as a whole; a batch of duplicates under a live term is no fence refusal.
+    const batch = [chatEvent(), chatEvent()].map((event) => ({ event, receivedAt: new Date() }));
+    await expect(store.logEvents(key, batch, first)).rejects.toBeInstanceOf(FencedWriteError);
+    expect(await store.replayPosition(key)).toBe(next.replayId + 1);
+    expect((await store.logEvents(key, batch, second)).every((seq) => seq !== undefined)).toBe(true);
+    expect(await store.logEvents(key, batch, second)).toEqual([undefined, undefined]);
+  });
+
+  it('logs the events of one answer in one statement, in arrival order; duplicates (logged before or repeated in it) get no seq', async () => {
+    const key = newKey();
+    const before = chatEvent();
+    await store.logEvent(key, before, new Date());
+    const [a, b, c] = [chatEvent(), chatEvent(), chatEvent()];
+    const at = new Date();
+
+    const seqs = await store.logEvents(key, [a, { ...before }, b, { ...a }, c].map((event) => ({ event, receivedAt: at })));
+
+    expect(seqs.map((seq) => seq === undefined)).toEqual([false, true, false, true, false]);
+    expect(seqs[0]!).toBeLessThan(seqs[2]!);
+    expect(seqs[2]!).toBeLessThan(seqs[4]!);
+    expect(await store.replayPosition(key), 'the position is the last event written').toBe(c.replayId);
+    expect((await store.eventsAfter(0, { stream: key })).map((e) => e.event.eventUuid)).toEqual([before, a, b, c].map((e) => e.eventUuid));
+    // Only duplicates: nothing written, the position stays.
+    expect(await store.logEvents(key, [{ event: { ...b }, receivedAt: at }])).toEqual([undefined]);
+    expect(await store.replayPosition(key)).toBe(c.replayId);
+    expect(await store.logEvents(key, [])).toEqual([]);
   });
 
   it('keeps replay positions apart by org and channel', async () => {
@@ -134,9 +160,13 @@ describe.each(backends)('event store on %s', (_name, open) => {
   it('records forwarding and incidents', async () => {
     const seq = (await store.logEvent(newKey(), chatEvent(), new Date()))!;
     const at = new Date();
-    await store.markForwarded(seq, at, 3);
-    const [row] = await db.query<{ forwarded_at: Date; sockets_reached: number }>('SELECT forwarded_at, sockets_reached FROM event_log WHERE seq = $1', [seq]);
-    expect(row).toEqual({ forwarded_at: at, sockets_reached: 3 });
+    const other = (await store.logEvent(newKey(), chatEvent(), new Date()))!;
+    await store.markForwarded([{ seq, socketsReached: 3 }, { seq: other, socketsReached: 5 }], at);
+    const rows = await db.query<{ forwarded_at: Date; sockets_reached: number }>(
+      'SELECT forwarded_at, sockets_reached FROM event_log WHERE seq = ANY($1::bigint[]) ORDER BY seq',
+      [[seq, other]],
+    );
+    expect(rows).toEqual([{ forwarded_at: at, sockets_reached: 3 }, { forwarded_at: at, sockets_reached: 5 }]);
     await store.logIncident({ kind: 'subscription-lost', cause: 'watchdog', detail: 'no answer for 3000 ms' });
     const incidents = await db.query<{ kind: string; cause: string }>("SELECT kind, cause FROM upstream_incident WHERE cause = 'watchdog'");
     expect(incidents.at(-1)).toEqual({ kind: 'subscription-lost', cause: 'watchdog' });

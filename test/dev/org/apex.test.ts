@@ -124,6 +124,23 @@ describe('ChatController methods and shapes', () => {
     expect(views.length).toBeLessThanOrEqual(200);
   });
 
+  it('getMessagesByIds answers the named messages still there, oldest first, 15- or 18-character ids, and counts one call and its rows', async () => {
+    const [first, second, third] = org.data.messages().slice(0, 3);
+    const before = org.apexUsage().byUser[ana.Id]?.getMessagesByIds ?? { calls: 0, rows: 0 };
+
+    const answer = await apex('getMessagesByIds', { messageIds: [third!.Id.slice(0, 15), first!.Id, 'a01000000000000AAA'] });
+
+    expect(answer.status).toBe(200);
+    const views = answer.body as Array<Record<string, unknown>>;
+    expect(views.map((v) => v.id)).toEqual([first!.Id, third!.Id]);
+    expect(Object.keys(views[0]!)).toEqual(MESSAGE_VIEW.filter((field) => views[0]![field] !== undefined));
+    expect(views.some((v) => v.id === second!.Id)).toBe(false);
+    const after = org.apexUsage().byUser[ana.Id]!.getMessagesByIds!;
+    expect({ calls: after.calls - before.calls, rows: after.rows - before.rows }).toEqual({ calls: 1, rows: 2 });
+    const overHttp = (await (await fetch(`${org.url}/dev/apex-usage`)).json()) as { methods: Record<string, { calls: number }> };
+    expect(overHttp.methods.getMessagesByIds!.calls).toBe(org.apexUsage().methods.getMessagesByIds!.calls);
+  });
+
   it('getActiveUsers answers ParticipantViews of users in the room, by name', async () => {
     const answer = await apex('getActiveUsers');
 
@@ -168,6 +185,10 @@ describe('ChatController methods and shapes', () => {
     expect(view).toMatchObject({ content: 'Hello from the preview', userId: ana.Id, userName: 'Ana Alvarez', photoUrl: ana.SmallPhotoUrl });
     expect(payloads.map((p) => [p[CHAT_EVENT_FIELDS.type], p[CHAT_EVENT_FIELDS.recordId], p[CHAT_EVENT_FIELDS.userId], p.CreatedById])).toEqual([
       ['MESSAGE_CREATED', view.id, ana.Id, ana.Id],
+    ]);
+    // An Aura call is a request of quiddity AURA, with a request id of its own.
+    expect(payloads.map((p) => [p[CHAT_EVENT_FIELDS.source], p[CHAT_EVENT_FIELDS.requestId], p[CHAT_EVENT_FIELDS.changedFields]])).toEqual([
+      ['AURA', expect.stringMatching(/^[\w-]{22}$/), null],
     ]);
     expect((await apex('getRecentMessages', { maxMessages: 1 })).body).toEqual([view]);
   });
@@ -250,10 +271,14 @@ describe('ChatController errors', () => {
     const unknown = await apex('deleteEverything');
     const wrongType = await apex('getRecentMessages', { maxMessages: 'many' });
     const badDate = await apex('getMessagesSince', { since: 'yesterday' });
+    const badIds = await apex('getMessagesByIds', { messageIds: ['not an id'] });
+    const noIds = await apex('getMessagesByIds', { messageIds: [] });
 
     for (const answer of [none, bad, expired]) expect(answer).toEqual({ status: 401, body: { message: 'Session expired or invalid' } });
     expect(unknown.status).toBe(404);
     expect(wrongType).toEqual({ status: 400, body: { message: "Value provided is invalid for action parameter 'maxMessages' of type 'Integer'" } });
     expect(badDate).toEqual({ status: 400, body: { message: "Value provided is invalid for action parameter 'since' of type 'Datetime'" } });
+    expect(badIds).toEqual({ status: 400, body: { message: "Value provided is invalid for action parameter 'messageIds' of type 'List<Id>'" } });
+    expect(noIds).toEqual(auraError('Tell which messages to load.'));
   });
 });

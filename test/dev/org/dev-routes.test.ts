@@ -18,20 +18,21 @@ afterAll(async () => {
 });
 
 describe('/dev/users and /dev/sessions', () => {
-  it('lists the four sample users, Ana and Ben in the room, each with a photo the dev org serves', async () => {
+  it('lists the five sample users, Ana and Ben in the room, Maya the auditor, each with a photo the dev org serves', async () => {
     const response = await fetch(`${org.url}/dev/users`);
-    const users = (await response.json()) as Array<{ id: string; name: string; firstName: string; photoUrl: string; chatActive: boolean }>;
+    const users = (await response.json()) as Array<{ id: string; name: string; firstName: string; photoUrl: string; chatActive: boolean; permissionSets: string[] }>;
 
     expect(response.status).toBe(200);
-    expect(users.map(({ name, firstName, chatActive }) => ({ name, firstName, chatActive }))).toEqual([
-      { name: 'Ana Alvarez', firstName: 'Ana', chatActive: true },
-      { name: 'Ben Okafor', firstName: 'Ben', chatActive: true },
-      { name: 'Chen Wei', firstName: 'Chen', chatActive: false },
-      { name: 'Dana Smith', firstName: 'Dana', chatActive: false },
+    expect(users.map(({ name, firstName, chatActive, permissionSets }) => ({ name, firstName, chatActive, permissionSets }))).toEqual([
+      { name: 'Ana Alvarez', firstName: 'Ana', chatActive: true, permissionSets: ['Chat_User'] },
+      { name: 'Ben Okafor', firstName: 'Ben', chatActive: true, permissionSets: ['Chat_User'] },
+      { name: 'Chen Wei', firstName: 'Chen', chatActive: false, permissionSets: ['Chat_User'] },
+      { name: 'Dana Smith', firstName: 'Dana', chatActive: false, permissionSets: ['Chat_User'] },
+      { name: 'Maya Patel', firstName: 'Maya', chatActive: false, permissionSets: ['Chat_User', 'Chat_Auditor'] },
     ]);
     for (const user of users) {
       expect(user.id).toMatch(/^005[0-9A-Za-z]{15}$/);
-      expect(Object.keys(user).sort()).toEqual(['chatActive', 'firstName', 'id', 'name', 'photoUrl']);
+      expect(Object.keys(user).sort()).toEqual(['chatActive', 'firstName', 'id', 'name', 'permissionSets', 'photoUrl']);
       const photo = await fetch(user.photoUrl);
       expect(photo.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
       expect(await photo.text()).toContain(`>${user.name.split(' ').map((w) => w[0]).join('')}</text>`);

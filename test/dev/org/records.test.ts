@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_EVENT_FIELDS } from '../../../bridge/events/contract.js';
 import { createChatTriggers } from '../../../dev/org/data/chat-triggers.js';
 import { createDml, DmlError } from '../../../dev/org/data/dml.js';
+import { newApexRequest, QUIDDITY } from '../../../dev/org/data/apex-request.js';
 import type { EventBus } from '../../../dev/org/data/event-bus.js';
 import type { DevOrg, SampleUser } from '../../../dev/org/index.js';
 import { OrgRecords } from '../../../dev/org/data/records.js';
@@ -69,7 +70,28 @@ const published = (payloads: Array<Record<string, unknown>>) =>
     CreatedById: p.CreatedById,
   }));
 
+/** Source__c, Request_Id__c, Changed_Fields__c of each delivered payload. */
+const provenance = (payloads: Array<Record<string, unknown>>) =>
+  payloads.map((p) => ({ source: p[CHAT_EVENT_FIELDS.source], requestId: p[CHAT_EVENT_FIELDS.requestId], changedFields: p[CHAT_EVENT_FIELDS.changedFields] }));
+
 describe('Chat_Message__c over REST (jsforce)', () => {
+  it('an update that changes no chat field publishes nothing; each REST call is a request of its own', async () => {
+    const conn = connectionAs(ana.Id);
+    const { id } = await conn.sobject('Chat_Message__c').create({ Content__c: 'same' });
+
+    const unchanged = await eventsDuring(org, subscriber, () => conn.sobject('Chat_Message__c').update({ Id: id!, Content__c: 'same' }));
+    const edits = await eventsDuring(org, subscriber, async () => {
+      await conn.sobject('Chat_Message__c').update({ Id: id!, Content__c: 'Same' });
+      await conn.sobject('Chat_Message__c').update({ Id: id!, Content__c: 'Same', User__c: ben.Id });
+    });
+
+    expect(unchanged.payloads).toEqual([]);
+    const [first, second] = provenance(edits.payloads);
+    expect([first?.changedFields, second?.changedFields]).toEqual(['Content__c', 'User__c']);
+    expect([first?.source, second?.source]).toEqual(['REST', 'REST']);
+    expect(first?.requestId).not.toBe(second?.requestId);
+  });
+
   it('create publishes one MESSAGE_CREATED; the author defaults to the session user', async () => {
     const conn = connectionAs(ben.Id);
     let id = '';
@@ -104,6 +126,7 @@ describe('Chat_Message__c over REST (jsforce)', () => {
     const record = await conn.sobject('Chat_Message__c').retrieve(id!);
 
     expect(published(payloads)).toEqual([event('MESSAGE_UPDATED', id!, ana.Id, ana.Id)]);
+    expect(provenance(payloads)).toEqual([{ source: 'REST', requestId: expect.stringMatching(/^[\w-]{22}$/), changedFields: 'Content__c' }]);
     expect(record).toEqual({
       attributes: { type: 'Chat_Message__c', url: `/services/data/v${org.apiVersion}/sobjects/Chat_Message__c/${id}` },
       Id: id,
@@ -129,6 +152,7 @@ describe('Chat_Message__c over REST (jsforce)', () => {
     const undeleted = await eventsDuring(org, subscriber, () => org.data.undeleteMessage(id!));
 
     expect(published(deleted.payloads)).toEqual([event('MESSAGE_DELETED', id!, ana.Id, ana.Id)]);
+    expect(provenance([...deleted.payloads, ...undeleted.payloads]).map((p) => [p.source, p.changedFields])).toEqual([['REST', null], ['ANONYMOUS', null]]);
     expect(afterDelete).toEqual({ status: 404, body: [{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] });
     expect(againDelete.status).toBe(404);
     expect(inBin?.IsDeleted).toBe(true);
@@ -147,6 +171,7 @@ describe('Chat_Message__c over REST (jsforce)', () => {
 
     expect(error).toBeUndefined();
     expect(published(payloads)).toEqual([event('MESSAGE_UNDELETED', id!, ben.Id, ben.Id)]);
+    expect(provenance(payloads).map((p) => p.source)).toEqual(['ANONYMOUS']);
     expect(again.status).toBe(400);
     expect(await again.json()).toEqual([{ errorCode: 'UNDELETE_FAILED', message: 'Entity is not in the recycle bin', fields: [] }]);
   });
@@ -271,7 +296,7 @@ describe('multi-record writes (the DML layer)', () => {
   it('publishes one event per record for 200 records, in record order', () => {
     const { dml, author, publishedFields } = recordingDml();
 
-    const saved = dml.insertMessages(Array.from({ length: 200 }, (_, i) => ({ Content__c: `m${i}` })), author.Id);
+    const saved = dml.insertMessages(Array.from({ length: 200 }, (_, i) => ({ Content__c: `m${i}` })), newApexRequest(author.Id, QUIDDITY.anonymous));
 
     expect(publishedFields).toHaveLength(200);
     expect(publishedFields.map((f) => (f as Record<string, string>)[CHAT_EVENT_FIELDS.recordId])).toEqual(saved.map((m) => m.Id));
@@ -283,7 +308,7 @@ describe('multi-record writes (the DML layer)', () => {
 
     const error = (() => {
       try {
-        dml.insertMessages(rows, author.Id);
+        dml.insertMessages(rows, newApexRequest(author.Id, QUIDDITY.anonymous));
       } catch (err) {
         return err;
       }

@@ -3,7 +3,9 @@
  * force-app/main/default/staticresources/chatScenarios.json runs here against the dev org's records,
  * DML layer, chat triggers and ChatController mirror, and in an org against the Apex itself
  * (ChatScenarios_Tests.cls). Both read the same file, so both must give the same Chat_Event__e
- * events (Type__c, Record_Id__c, User_Id__c) for each DML context, the same author default, presence
+ * events (Type__c, Record_Id__c, User_Id__c, Changed_Fields__c) for each DML context, each naming the
+ * acting request (Source__c = its quiddity, Request_Id__c = its id), nothing for an update that
+ * changes no chat field, the same author default, presence
  * events exactly when Chat_Active__c changes, and the same controller limits, ordering, return values
  * and AuraHandledException messages, word for word. The Apex source itself is not read, except for
  * the controller's signatures (what Aura calls by name) and the list of scenarios the Apex class runs.
@@ -28,9 +30,13 @@
  *  - when: one of insertMessages [{ key, content?, author?, count? }], updateMessages [{ key,
  *    content?, count? }], deleteMessages [key], undeleteMessages [key], insertUsers [user as in
  *    given.users], updateUsers [{ key, chatActive?, lastName?, count? }] (each one DML statement), or
- *    call { method, params } (a ChatController method; Datetime params as { minutesAgo }).
- *  - then.events: every Chat_Event__e published, in order, as { type, message?, user, count? }
- *    (Record_Id__c is the message, or the user for presence events). One DML statement publishes
+ *    call { method, params } (a ChatController method; Datetime params as { minutesAgo }, List<Id>
+ *    params as a list of record keys).
+ *  - then.events: every Chat_Event__e published, in order, as { type, message?, user, count?,
+ *    changedFields? } (Record_Id__c is the message, or the user for presence events;
+ *    changedFields: the API names Changed_Fields__c lists, MESSAGE_UPDATED only). Every event must
+ *    also carry the acting request's quiddity and id (Source__c, Request_Id__c): in an org the Apex
+ *    test's own request, here the request the runner acts in. One DML statement publishes
  *    once, so an action with events must publish exactly once and one without must not publish.
  *  - then.returns: null (void) | { message: { key, content, user, userName } } (binds key to the
  *    returned id) | { messages: [key]?, size? } | { users: [key]?, size? } | { connection: { url,
@@ -40,6 +46,7 @@
  *  - count: n expands one entry into key1 … keyn (in events: the record key).
  *  - content: a string, null, or { repeat, times }.
  */
+import { readdirSync } from 'node:fs';
 import { decodeJwt } from 'jose';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +67,8 @@ import {
 } from '../../../dev/org/data/chat-controller.js';
 import { createChatTriggers, type ChatTriggers } from '../../../dev/org/data/chat-triggers.js';
 import { createDml, type Dml } from '../../../dev/org/data/dml.js';
+import { newApexRequest, type ApexRequest } from '../../../dev/org/data/apex-request.js';
+import { MESSAGE_CHAT_FIELDS } from '../../../dev/org/data/chat-triggers.js';
 import { createEventBus } from '../../../dev/org/data/event-bus.js';
 import { KEY_PREFIX, newRecordId } from '../../../dev/org/data/ids.js';
 import { auditTimestamp, OrgRecords, type SampleUser } from '../../../dev/org/data/records.js';
@@ -91,6 +100,7 @@ interface EventSpec {
   message?: string;
   user: string;
   count?: number;
+  changedFields?: string[];
 }
 
 type Returns =
@@ -139,14 +149,17 @@ function text(content: Content | undefined, fallback: string): string | null {
   return content.repeat.repeat(content.times);
 }
 
-/** The expected events as [Type__c, record key, user key]; `count` expands the record key. */
-function expectedEvents(specs: readonly EventSpec[]): string[][] {
+/** The expected events as [Type__c, record key, user key, Changed_Fields__c]; `count` expands the record key. */
+function expectedEvents(specs: readonly EventSpec[]): (string | null)[][] {
   return specs.flatMap((spec) => {
     const record = spec.message ?? spec.user;
     const records = spec.count === undefined ? [record] : Array.from({ length: spec.count }, (_, i) => `${record}${i + 1}`);
-    return records.map((key) => [spec.type, key, spec.message === undefined ? key : spec.user]);
+    return records.map((key) => [spec.type, key, spec.message === undefined ? key : spec.user, spec.changedFields?.join(',') ?? null]);
   });
 }
+
+/** What `Request.getCurrent().getQuiddity()` answers in an Apex test run synchronously: the runner's stand-in. */
+const SCENARIO_QUIDDITY = 'RUNTEST_SYNC';
 
 /** One scenario's dev org: records, triggers whose publishes are recorded per trigger run, DML, controller. */
 function scenarioOrg(scenario: Scenario) {
@@ -245,13 +258,14 @@ function apexArgs(org: ScenarioOrg, method: string, params: Record<string, unkno
       if (value === null) return [name, null];
       if (type === 'Datetime') return [name, new Date(Date.now() - (value as { minutesAgo: number }).minutesAgo * 60_000)];
       if (type === 'String') return [name, text(value as Content, '')];
+      if (type === 'List<Id>') return [name, (value as string[]).map(org.idOf)];
       return [name, value as number];
     }),
   );
 }
 
-/** Does the action as `actor`; answers what a call returned or the AuraHandledException message. */
-async function act(scenario: Scenario, org: ScenarioOrg, actor: string): Promise<{ result: unknown; thrown: string | null }> {
+/** Does the action in `actor`'s request; answers what a call returned or the AuraHandledException message. */
+async function act(scenario: Scenario, org: ScenarioOrg, actor: ApexRequest): Promise<{ result: unknown; thrown: string | null }> {
   const { when } = scenario;
   const { dml } = org;
   if (when.insertMessages) {
@@ -321,7 +335,7 @@ describe('chat scenarios (chatScenarios.json) against the dev org', () => {
   it.each(SCENARIOS.map((s) => [`${s.name}: ${s.does}`, s] as const))('%s', async (_title, scenario) => {
     const org = scenarioOrg(scenario);
     arrange(scenario, org);
-    const actor = scenario.runAs === undefined ? org.runnerId : org.idOf(scenario.runAs);
+    const actor = newApexRequest(scenario.runAs === undefined ? org.runnerId : org.idOf(scenario.runAs), SCENARIO_QUIDDITY);
 
     const { result, thrown } = await act(scenario, org, actor);
 
@@ -329,8 +343,13 @@ describe('chat scenarios (chatScenarios.json) against the dev org', () => {
     if ('returns' in scenario.then) {
       expect(observed(scenario.then.returns!, result, org), 'return value').toEqual(expectedReturns(scenario.then.returns!));
     }
-    const published = org.batches.flat().map((v) => [v[CHAT_EVENT_FIELDS.type], org.keyOf(v[CHAT_EVENT_FIELDS.recordId]!), org.keyOf(v[CHAT_EVENT_FIELDS.userId]!)]);
-    expect(published, 'Chat_Event__e events (Type__c, Record_Id__c, User_Id__c)').toEqual(expectedEvents(scenario.then.events));
+    const published = org.batches
+      .flat()
+      .map((v) => [v[CHAT_EVENT_FIELDS.type], org.keyOf(v[CHAT_EVENT_FIELDS.recordId]!), org.keyOf(v[CHAT_EVENT_FIELDS.userId]!), v[CHAT_EVENT_FIELDS.changedFields]]);
+    expect(published, 'Chat_Event__e events (Type__c, Record_Id__c, User_Id__c, Changed_Fields__c)').toEqual(expectedEvents(scenario.then.events));
+    for (const values of org.batches.flat()) {
+      expect([values[CHAT_EVENT_FIELDS.source], values[CHAT_EVENT_FIELDS.requestId]], 'Source__c, Request_Id__c: the acting request').toEqual([actor.quiddity, actor.requestId]);
+    }
     expect(org.batches.filter((batch) => batch.length > 0), 'publish calls').toHaveLength(scenario.then.events.length > 0 ? 1 : 0);
     for (const [message, author] of Object.entries(scenario.then.authors ?? {})) {
       expect(org.keyOf(org.records.message(org.idOf(message))!.User__c), `User__c of ${message}`).toBe(author);
@@ -372,6 +391,14 @@ describe('what the scenarios stand on', () => {
       MAX_CONTENT_LENGTH: apex.get('MAX_CONTENT_LENGTH'),
       MAX_ACTIVE_USERS: apex.get('MAX_ACTIVE_USERS'),
     });
+  });
+
+  it("the chat fields an update must change to publish are Chat_Message__c's custom fields, in the Apex's order (ChatEventService.CHAT_FIELDS)", () => {
+    const service = read(metaPath('classes', 'ChatEventService.cls'));
+    const apex = [...(/CHAT_FIELDS = new List<Schema\.SObjectField>\{([^}]*)\}/.exec(service)?.[1] ?? '').matchAll(/Chat_Message__c\.(\w+)/g)].map((m) => m[1]);
+    const fieldsDir = readdirSync(metaPath('objects', 'Chat_Message__c', 'fields')).map((f) => f.replace('.field-meta.xml', ''));
+    expect(apex).toEqual([...MESSAGE_CHAT_FIELDS]);
+    expect([...MESSAGE_CHAT_FIELDS].sort()).toEqual(fieldsDir.sort());
   });
 
   it('the dev org stores Content__c with the length force-app gives it', () => {

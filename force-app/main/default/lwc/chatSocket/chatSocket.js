@@ -7,7 +7,9 @@
  *   (read fresh at every handshake), and refreshes that token before it expires and whenever the
  *   bridge refuses a handshake because the token expired.
  * - Turns `chat:event`, `bridge:resync` and every (re)connect into ONE refresh request per burst
- *   (coalescing): the component reloads history/users through Apex, never from socket payloads.
+ *   (coalescing): the component reloads through Apex, never from socket payloads. A message event
+ *   names its record (`recordId`): the request asks for those messages only (`messageIds`), so a
+ *   posted message costs each tab one Apex call reading the changed rows, not the whole history.
  * - Catches up after a drop instead of reloading everything (contract 2.1.0, README "Catch-up after
  *   a drop"): keeps the highest `seq` of `chat:event` and the `epoch` of `bridge:status`, and once it
  *   has both sends them as `auth.since` / `auth.epoch` at every handshake. A connect that resumed
@@ -71,13 +73,9 @@ export const DEFAULT_TIMING = Object.freeze({
 /** `connect_error` reasons that say nothing about the token: the bridge is starting, stopping or failed. */
 const TRANSIENT_REFUSALS = Object.freeze(['internal', 'closing']);
 
-const BOTH = Object.freeze({ messages: true, users: true });
-
-/** What each event category (c/chatEventTypes) makes stale. */
-const SCOPE_BY_CATEGORY = Object.freeze({
-    messages: Object.freeze({ messages: true, users: false }),
-    presence: Object.freeze({ messages: false, users: true })
-});
+const BOTH = Object.freeze({ messages: true, users: true, messageIds: Object.freeze([]) });
+const USERS_ONLY = Object.freeze({ messages: false, users: true, messageIds: Object.freeze([]) });
+const HISTORY_ONLY = Object.freeze({ messages: true, users: false, messageIds: Object.freeze([]) });
 
 /**
  * Finds the socket.io `io` function after loadScript. Under Lightning Web Security the library's
@@ -140,14 +138,35 @@ export function describeTypers(names) {
 
 /**
  * What a `chat:event` asks to reload, by the category of its type (c/chatEventTypes): `messages` →
- * history, `presence` → users. A type the contract does not define reloads both, so an event from a
- * newer bridge is never missed.
- * @param {{type?: string}} event The forwarded Chat_Event__e.
- * @returns {{messages: boolean, users: boolean}} Refresh scope.
+ * the one message it names (`recordId`), or the whole history when it names none; `presence` →
+ * users. A type the contract does not define reloads both, so an event from a newer bridge is never
+ * missed.
+ * @param {{type?: string, recordId?: string}} event The forwarded Chat_Event__e.
+ * @returns {{messages: boolean, users: boolean, messageIds: string[]}} Refresh scope: `messages`
+ *   reloads the whole history, `messageIds` only those messages.
  */
 export function scopeForEvent(event) {
-    const scope = SCOPE_BY_CATEGORY[categoryOf(event && event.type)] || BOTH;
-    return { ...scope };
+    const category = categoryOf(event && event.type);
+    if (category === 'messages') {
+        const recordId = event.recordId;
+        return typeof recordId === 'string' && recordId.length > 0
+            ? { messages: false, users: false, messageIds: [recordId] }
+            : { ...HISTORY_ONLY, messageIds: [] };
+    }
+    return { ...(category === 'presence' ? USERS_ONLY : BOTH), messageIds: [] };
+}
+
+/**
+ * Merges two refresh scopes: each part is reloaded if either asks; the ids of both are kept (once
+ * each), unless the whole history is reloaded anyway.
+ * @param {{messages: boolean, users: boolean, messageIds?: string[]}|null} a Pending scope, or null.
+ * @param {{messages?: boolean, users?: boolean, messageIds?: string[]}} b New request.
+ * @returns {{messages: boolean, users: boolean, messageIds: string[]}} The union.
+ */
+export function mergeScopes(a, b) {
+    const messages = !!(a && a.messages) || !!b.messages;
+    const ids = messages ? [] : [...new Set([...((a && a.messageIds) || []), ...(b.messageIds || [])])];
+    return { messages, users: !!(a && a.users) || !!b.users, messageIds: ids };
 }
 
 /**
@@ -190,7 +209,9 @@ export class ChatSocket {
      * @param {Function} options.io socket.io's `io(url, options)`.
      * @param {() => Promise<{url: string, token: string}>} options.getConnection Apex getBridgeConnection.
      * @param {string} options.currentUserId The running user's id (never shown as typing).
-     * @param {(scope: {messages: boolean, users: boolean}) => Promise<void>} options.onRefresh Reloads through Apex.
+     * @param {(scope: {messages: boolean, users: boolean, messageIds: string[]}) => Promise<void>} options.onRefresh
+     *   Reloads through Apex: the whole history (`messages`), the people (`users`), or only the
+     *   messages named (`messageIds`, empty when `messages` is true).
      * @param {(status: {state: string, upstream: string|null}) => void} [options.onStatus]
      * @param {(names: string[]) => void} [options.onTyping] Other users typing, by name.
      * @param {(error: *) => void} [options.onError] The component's single error path.
@@ -345,18 +366,14 @@ export class ChatSocket {
 
     /**
      * Asks for a refresh; requests within the coalescing window (and during a running refresh) are
-     * merged into one call of onRefresh with the union of their scopes.
-     * @param {{messages: boolean, users: boolean}} scope What to reload.
+     * merged into one call of onRefresh with the union of their scopes (see mergeScopes).
+     * @param {{messages: boolean, users: boolean, messageIds?: string[]}} scope What to reload.
      */
     requestRefresh(scope) {
         if (this.stopped) {
             return;
         }
-        const wanted = scope || BOTH;
-        this.pendingScope = {
-            messages: !!(this.pendingScope && this.pendingScope.messages) || !!wanted.messages,
-            users: !!(this.pendingScope && this.pendingScope.users) || !!wanted.users
-        };
+        this.pendingScope = mergeScopes(this.pendingScope, scope || BOTH);
         if (this.refreshTimer || this.refreshing) {
             return;
         }

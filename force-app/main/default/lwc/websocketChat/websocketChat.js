@@ -1,7 +1,10 @@
 /**
  * websocketChat: real-time chat inside Lightning. History, users, posting, entering and leaving all
  * go through Apex (ChatController, user mode); the socket to the sf-chat-bridge only says WHEN to
- * reload (chat:event, bridge:resync, every reconnect) and who is typing. Socket handling lives in
+ * reload (chat:event, bridge:resync, every reconnect) and who is typing. A message event reloads
+ * only the message it names (getMessagesByIds): with many tabs open, a posted message costs each
+ * one Apex call reading the changed rows, not the whole history; the whole history is reloaded on a
+ * connect without a catch-up position and on bridge:resync. Socket handling lives in
  * the template-less c/chatSocket module; every error goes through one path (reportError →
  * c/chatErrors.reduceErrors). This component orchestrates and owns the state; the room is drawn by
  * children that get data through @api properties and report what the user does with events:
@@ -19,6 +22,7 @@ import { loadScript } from 'lightning/platformResourceLoader';
 import SOCKET_IO_URL from '@salesforce/resourceUrl/socketiojs';
 import CURRENT_USER_ID from '@salesforce/user/Id';
 import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
+import getMessagesByIds from '@salesforce/apex/ChatController.getMessagesByIds';
 import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
 import enterChat from '@salesforce/apex/ChatController.enterChat';
 import leaveChat from '@salesforce/apex/ChatController.leaveChat';
@@ -26,6 +30,32 @@ import postMessage from '@salesforce/apex/ChatController.postMessage';
 import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
 import { ChatSocket, ConnectionState, describeTypers, resolveIo, sameUserId } from 'c/chatSocket';
 import { reduceErrors } from 'c/chatErrors';
+
+/** Oldest first, as getRecentMessages returns them: CreatedDate (ISO 8601 UTC), then Id. */
+function byCreatedDate(a, b) {
+    if (a.createdDate !== b.createdDate) {
+        return a.createdDate < b.createdDate ? -1 : 1;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The history after some messages changed: each asked id is replaced by what Apex returned, or
+ * removed when Apex returned nothing for it (deleted, or no longer readable); new ones are put in
+ * order, and only the newest `limit` are kept, as a full reload would. One difference: a message
+ * deleted from a full list leaves it one short until the next full reload.
+ * @param {object[]} current MessageViews shown, oldest first.
+ * @param {string[]} askedIds Ids that were asked for.
+ * @param {object[]} fetched MessageViews getMessagesByIds returned.
+ * @param {number} limit Most messages shown.
+ * @returns {object[]} The new history, oldest first.
+ */
+function applyChangedMessages(current, askedIds, fetched, limit) {
+    const key = (id) => String(id).slice(0, 15);
+    const changed = new Set(askedIds.map(key));
+    const kept = current.filter((message) => !changed.has(key(message.id)));
+    return [...kept, ...fetched].sort(byCreatedDate).slice(-limit);
+}
 
 const STATUS_LABELS = {
     [ConnectionState.CONNECTING]: 'Connecting…',
@@ -97,14 +127,23 @@ export default class WebsocketChat extends LightningElement {
 
     /**
      * Reloads what the scope says through Apex. Errors go to the one error path.
-     * @param {{messages: boolean, users: boolean}} scope What to reload.
+     * @param {{messages: boolean, users: boolean, messageIds?: string[]}} scope What to reload: the
+     *   whole history, the people, or only the messages named.
      */
     async refresh(scope) {
         const loads = [];
-        if (scope.messages) {
+        const messageIds = scope.messageIds || [];
+        // More changed messages than the history shows (a long catch-up): one full reload reads fewer rows.
+        if (scope.messages || messageIds.length > this.maxMessages) {
             loads.push(
                 getRecentMessages({ maxMessages: this.maxMessages }).then((messages) => {
                     this.messages = messages || [];
+                })
+            );
+        } else if (messageIds.length > 0) {
+            loads.push(
+                getMessagesByIds({ messageIds }).then((fetched) => {
+                    this.messages = applyChangedMessages(this.messages, messageIds, fetched || [], this.maxMessages);
                 })
             );
         }
@@ -176,7 +215,7 @@ export default class WebsocketChat extends LightningElement {
             if (composer) {
                 composer.clear();
             }
-            // Show it at once; the trigger's event makes everyone (us included) reload the history.
+            // Show it at once; the trigger's event makes every tab (this one too) fetch that message.
             if (saved && !this.messages.some((message) => message.id === saved.id)) {
                 this.messages = [...this.messages, saved];
             }

@@ -14,6 +14,7 @@ import {
     isTransientRefusal,
     resolveIo,
     sameUserId,
+    mergeScopes,
     scopeForEvent,
     tokenExpiresAt
 } from 'c/chatSocket';
@@ -60,13 +61,25 @@ describe('c/chatSocket helpers', () => {
         expect(describeTypers(['Ana', 'Ben', 'Cleo', 'Dan'])).toBe('4 people are typing…');
     });
 
-    it('maps event types to what must be reloaded', () => {
-        expect(scopeForEvent({ type: 'MESSAGE_UNDELETED' })).toEqual({ messages: true, users: false });
-        expect(scopeForEvent({ type: 'USER_LEFT' })).toEqual({ messages: false, users: true });
-        expect(scopeForEvent({ type: 'SOMETHING_NEW' })).toEqual({ messages: true, users: true });
+    it('maps event types to what must be reloaded: a message event only the message it names', () => {
+        const none = [];
+        expect(scopeForEvent({ type: 'MESSAGE_UNDELETED', recordId: 'a01A' })).toEqual({ messages: false, users: false, messageIds: ['a01A'] });
+        // a message event that names no record: the whole history
+        expect(scopeForEvent({ type: 'MESSAGE_CREATED' })).toEqual({ messages: true, users: false, messageIds: none });
+        expect(scopeForEvent({ type: 'USER_LEFT', recordId: '005A' })).toEqual({ messages: false, users: true, messageIds: none });
+        expect(scopeForEvent({ type: 'SOMETHING_NEW' })).toEqual({ messages: true, users: true, messageIds: none });
         // routed by the contract's table, not by the spelling: an unknown MESSAGE_* reloads both
-        expect(scopeForEvent({ type: 'MESSAGE_PINNED' })).toEqual({ messages: true, users: true });
-        expect(scopeForEvent(undefined)).toEqual({ messages: true, users: true });
+        expect(scopeForEvent({ type: 'MESSAGE_PINNED', recordId: 'a01A' })).toEqual({ messages: true, users: true, messageIds: none });
+        expect(scopeForEvent(undefined)).toEqual({ messages: true, users: true, messageIds: none });
+    });
+
+    it('merges scopes: ids once each, none when the whole history reloads anyway', () => {
+        const ids = (...list) => ({ messages: false, users: false, messageIds: list });
+        expect(mergeScopes(null, ids('a', 'b'))).toEqual(ids('a', 'b'));
+        expect(mergeScopes(ids('a', 'b'), ids('b', 'c'))).toEqual(ids('a', 'b', 'c'));
+        expect(mergeScopes(ids('a'), { messages: false, users: true })).toEqual({ messages: false, users: true, messageIds: ['a'] });
+        expect(mergeScopes(ids('a'), { messages: true, users: false })).toEqual({ messages: true, users: false, messageIds: [] });
+        expect(mergeScopes({ messages: true, users: false, messageIds: [] }, ids('a'))).toEqual({ messages: true, users: false, messageIds: [] });
     });
 
     it('reads exp from a token and tolerates garbage', () => {
@@ -147,7 +160,7 @@ describe('c/chatSocket ChatSocket', () => {
         await flushPromises();
         jest.advanceTimersByTime(300);
         expect(onRefresh).toHaveBeenCalledTimes(2);
-        expect(onRefresh.mock.calls[1][0]).toEqual({ messages: true, users: true });
+        expect(onRefresh.mock.calls[1][0]).toEqual({ messages: true, users: true, messageIds: [] });
     });
 
     it('goes offline and reports when Apex cannot provide a connection', async () => {
@@ -307,7 +320,7 @@ describe('c/chatSocket ChatSocket', () => {
             expect(Object.keys(socket.handshakes[0])).toEqual(['token']);
             jest.advanceTimersByTime(300);
             // a fresh component loads everything, as before
-            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+            expect(calls.refresh).toEqual([{ messages: true, users: true, messageIds: [] }]);
 
             socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.1.0', epoch: EPOCH });
             expect(Object.keys(socket.handshakeAuth())).toEqual(['token']);
@@ -337,7 +350,7 @@ describe('c/chatSocket ChatSocket', () => {
             socketIoMock.fireMockEvent('chat:event', { type: 'USER_ENTERED', seq: 8 });
             jest.advanceTimersByTime(300);
             await flushPromises();
-            expect(calls.refresh).toEqual([{ messages: false, users: true }]);
+            expect(calls.refresh).toEqual([{ messages: false, users: true, messageIds: [] }]);
             expect(socketIoMock.socket.handshakeAuth().since).toBe(8);
         });
 
@@ -349,7 +362,7 @@ describe('c/chatSocket ChatSocket', () => {
             jest.advanceTimersByTime(300);
             await flushPromises();
 
-            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+            expect(calls.refresh).toEqual([{ messages: true, users: true, messageIds: [] }]);
         });
 
         it('reloads everything and forgets its seq when the epoch changes (another log)', async () => {
@@ -359,7 +372,7 @@ describe('c/chatSocket ChatSocket', () => {
             reconnect(other);
             jest.advanceTimersByTime(300);
             await flushPromises();
-            expect(calls.refresh).toEqual([{ messages: true, users: true }]);
+            expect(calls.refresh).toEqual([{ messages: true, users: true, messageIds: [] }]);
 
             // seq 7 belonged to the old log: until the new log's first event, only the token
             const socket = socketIoMock.socket;

@@ -10,6 +10,7 @@ import WebsocketChat from 'c/websocketChat';
 import { loadScript } from 'lightning/platformResourceLoader';
 import { socketIoMock } from 'socketIoMock';
 import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
+import getMessagesByIds from '@salesforce/apex/ChatController.getMessagesByIds';
 import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
 import enterChat from '@salesforce/apex/ChatController.enterChat';
 import leaveChat from '@salesforce/apex/ChatController.leaveChat';
@@ -22,6 +23,7 @@ const mockBridgeConnection = require('./data/getBridgeConnection.json');
 const mockPostMessage = require('./data/postMessage.json');
 
 jest.mock('@salesforce/apex/ChatController.getRecentMessages', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatController.getMessagesByIds', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.getActiveUsers', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.enterChat', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.leaveChat', () => ({ default: jest.fn() }), { virtual: true });
@@ -109,6 +111,7 @@ describe('c-websocket-chat', () => {
         jest.useFakeTimers();
         socketIoMock.resetMock();
         getRecentMessages.mockResolvedValue(mockRecentMessages);
+        getMessagesByIds.mockResolvedValue([]);
         getActiveUsers.mockResolvedValue(mockActiveUsers);
         getBridgeConnection.mockImplementation(() =>
             Promise.resolve({ ...mockBridgeConnection, token: tokenExpiringIn(300) })
@@ -203,30 +206,73 @@ describe('c-websocket-chat', () => {
             expect(getRecentMessages).not.toHaveBeenCalled();
             expect(getActiveUsers).not.toHaveBeenCalled();
 
-            // a caught-up event refreshes what it is about, like a live one
-            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', seq: 42 });
+            // a caught-up event refreshes what it is about, like a live one: that message only
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', seq: 42, recordId: mockRecentMessages[0].id });
             await settleRefresh();
-            expect(getRecentMessages).toHaveBeenCalledTimes(1);
+            expect(getMessagesByIds).toHaveBeenCalledWith({ messageIds: [mockRecentMessages[0].id] });
+            expect(getRecentMessages).not.toHaveBeenCalled();
             expect(getActiveUsers).not.toHaveBeenCalled();
 
             socketIoMock.dropMockConnection();
             socketIoMock.fireMockConnect();
             socketIoMock.fireMockEvent('bridge:resync', { reason: 'gap' });
             await settleRefresh();
-            expect(getRecentMessages).toHaveBeenCalledTimes(2);
+            expect(getRecentMessages).toHaveBeenCalledTimes(1);
             expect(getActiveUsers).toHaveBeenCalledTimes(1);
         });
 
-        it('turns a burst of chat:event into one history refresh', async () => {
+        it('turns a burst of chat:event into one Apex call reading only the messages named', async () => {
             await renderConnectedChat();
 
+            const ids = [];
             for (let i = 0; i < 20; i++) {
+                ids.push(`a01${i}`);
+                socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: `a01${i}`, userId: 'x' });
+            }
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', recordId: 'a013', userId: 'x' });
+            await settleRefresh();
+
+            expect(getMessagesByIds).toHaveBeenCalledTimes(1);
+            expect(getMessagesByIds).toHaveBeenCalledWith({ messageIds: ids });
+            expect(getRecentMessages).not.toHaveBeenCalled();
+            expect(getActiveUsers).not.toHaveBeenCalled();
+        });
+
+        it('reloads the whole history instead when more messages changed than it shows', async () => {
+            await renderConnectedChat();
+
+            for (let i = 0; i < 51; i++) {
                 socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: `a01${i}`, userId: 'x' });
             }
             await settleRefresh();
 
             expect(getRecentMessages).toHaveBeenCalledTimes(1);
-            expect(getActiveUsers).not.toHaveBeenCalled();
+            expect(getMessagesByIds).not.toHaveBeenCalled();
+        });
+
+        it('adds a created message in order, replaces an updated one and removes a deleted one', async () => {
+            const element = await renderConnectedChat();
+            const [first, second] = mockRecentMessages;
+            const contents = () => qa(element, 'message').map((node) => node.textContent);
+
+            getMessagesByIds.mockResolvedValueOnce([mockPostMessage]);
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: mockPostMessage.id });
+            await settleRefresh();
+            expect(qa(element, 'message')).toHaveLength(3);
+            expect(contents()[2]).toContain(mockPostMessage.content);
+
+            getMessagesByIds.mockResolvedValueOnce([{ ...first, content: 'Edited: the demo is at eleven' }]);
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', recordId: first.id });
+            await settleRefresh();
+            expect(contents()[0]).toContain('Edited: the demo is at eleven');
+            expect(qa(element, 'message')).toHaveLength(3);
+
+            getMessagesByIds.mockResolvedValueOnce([]);
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_DELETED', recordId: second.id.slice(0, 15) });
+            await settleRefresh();
+            expect(contents().some((text) => text.includes(second.content.split('\n')[0]))).toBe(false);
+            expect(qa(element, 'message')).toHaveLength(2);
+            expect(getRecentMessages).not.toHaveBeenCalled();
         });
 
         it('merges message and presence events of one burst into one refresh of both', async () => {
@@ -263,9 +309,9 @@ describe('c-websocket-chat', () => {
 
         it('reports a failed refresh through the error banner', async () => {
             const element = await renderConnectedChat();
-            getRecentMessages.mockRejectedValue({ body: { message: 'You do not have access to chat messages.' } });
+            getMessagesByIds.mockRejectedValue({ body: { message: 'You do not have access to chat messages.' } });
 
-            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: mockPostMessage.id });
             await settleRefresh();
 
             expect(q(element, 'errors').textContent).toContain('You do not have access to chat messages.');
