@@ -128,9 +128,12 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
   const nodeId = `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
   const redis = config.cluster && createRedisNode(config.cluster.redisUrl, config.cluster.leaseMs, logger);
   redis?.attach(io);
+  /** The org logged in to (a follower: the org its leader named), once known. */
+  const orgId = () => (node ? node.orgId() : subscriber!.session()?.orgId);
+  /** Only this bridge's stream: a store may hold another org's events (dev mode makes a new org per start). */
   const stream = () => {
-    const orgId = node ? node.orgId() : subscriber!.session()?.orgId;
-    return orgId === undefined ? undefined : { orgId, channel: config.channel };
+    const id = orgId();
+    return id === undefined ? undefined : { orgId: id, channel: config.channel };
   };
   const feed: Feed | undefined = config.cluster && createFeed({
     log: { position: () => store.logPosition(), eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }) },
@@ -198,11 +201,9 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
           return position;
         }
       : () => store.logPosition(),
-    // Only this bridge's stream: a store may hold another org's events (dev mode makes a new org per start).
     eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }),
   };
 
-  const orgId = () => (node ? node.orgId() : subscriber!.session()?.orgId);
   const verifyToken = createTokenVerifier({ ...config.token, orgId });
   const gateway = createGateway(io, {
     // A token names an org; until the first login the bridge does not know its own (a follower:

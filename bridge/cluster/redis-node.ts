@@ -38,8 +38,11 @@ export interface RedisNode {
 export function createRedisNode(url: string, leaseMs: number, logger: Logger): RedisNode {
   const log = logger.child({ module: 'redis' });
   const retryStrategy = (times: number) => Math.min(times * 100, 2_000);
-  const adapterClient = new Redis(url, { retryStrategy, maxRetriesPerRequest: null });
-  const lease = new Redis(url, { retryStrategy, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: Math.max(250, Math.floor(leaseMs / 4)) });
+  // Heroku Key-Value Store serves `rediss://` with a self-signed certificate: TLS without verifying
+  // the chain, as for a Heroku Postgres DATABASE_URL (see postgres-database.ts).
+  const tls = url.startsWith('rediss://') ? { tls: { rejectUnauthorized: false } } : {};
+  const adapterClient = new Redis(url, { ...tls, retryStrategy, maxRetriesPerRequest: null });
+  const lease = new Redis(url, { ...tls, retryStrategy, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: Math.max(250, Math.floor(leaseMs / 4)) });
   // ioredis emits 'error' on every failed reconnect: log the first of each outage, not every retry.
   for (const [name, client] of [['adapter', adapterClient], ['lease', lease]] as const) {
     let down = false;

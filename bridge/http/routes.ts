@@ -12,7 +12,7 @@ export interface Readiness {
   upstream: UpstreamState;
   /** `down` while the store's database does not answer (the bridge then takes no events). */
   store: StoreState;
-  /** Last processed replay id, or null before the first event. */
+  /** Last processed replay id, or null before the first event (and on a cluster follower, which processes none). */
   lastReplayId: number | null;
   /** Sockets connected now. */
   sockets: number;
