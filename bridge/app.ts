@@ -1,6 +1,7 @@
 /**
  * Wires one bridge: the Salesforce subscriber logs each event in the store, then feeds it to the
- * socket gateway; the store's retention runs in the background; HTTP serves probes and metrics. Takes its parts as arguments and keeps no globals, so
+ * socket gateway; the store's retention runs in the background; HTTP serves probes, metrics and the
+ * admin API (/admin/api, read-only over the log). Takes its parts as arguments and keeps no globals, so
  * tests start several bridges in one process; only server.ts picks real implementations and listens.
  *
  * With `REDIS_URL` the bridge is one node of a cluster (bridge/cluster/): the subscriber runs only
@@ -30,7 +31,9 @@ import { createFeed, type Feed } from './gateway/feed.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { createOriginMatcher } from './gateway/origins.js';
 import { gatewayServerOptions } from './gateway/server-options.js';
-import { createTokenVerifier } from './gateway/token.js';
+import { createTokenClaimsVerifier, createTokenVerifier } from './gateway/token.js';
+import { createAdminAuthorizer } from './http/admin/admin-auth.js';
+import { adminRoutes } from './http/admin/admin-routes.js';
 import { createMetrics, type BridgeMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
@@ -98,10 +101,19 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
       ...(node && { cluster: { node: nodeId, role: node.role(), leader: node.leader()?.node ?? null } }),
     }),
   });
+  const isOriginAllowed = createOriginMatcher(config.allowedOrigins);
+  httpApp.use(
+    adminRoutes({
+      audit: store.audit,
+      stream: () => stream(),
+      // Admin tokens are verified as browser tokens are (same keys, audience, org, lifetime), scopes kept.
+      authorize: createAdminAuthorizer((token) => afterFirstLogin(() => verifyClaims(token))),
+      isOriginAllowed,
+      logger: logger.child({ part: 'admin' }),
+    }),
+  );
   deps.routes?.(httpApp);
   const httpServer = createServer(httpApp);
-
-  const isOriginAllowed = createOriginMatcher(config.allowedOrigins);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
     gatewayServerOptions(isOriginAllowed),
@@ -204,19 +216,24 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }),
   };
 
-  const verifyToken = createTokenVerifier({ ...config.token, orgId });
+  const tokenOptions = { ...config.token, orgId };
+  const verifyToken = createTokenVerifier(tokenOptions);
+  const verifyClaims = createTokenClaimsVerifier(tokenOptions);
+  /**
+   * A token names an org; until the first login the bridge does not know its own (a follower:
+   * until the leader says). Clients that come the moment a restarted bridge listens wait briefly
+   * instead of being refused.
+   */
+  async function afterFirstLogin<T>(verify: () => Promise<T>): Promise<T> {
+    if (!orgId()) {
+      const known = node ? node.orgKnown() : subscriber!.loggedIn();
+      const loggedIn = await Promise.race([known, delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
+      if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // sockets: refusal 'internal', retried by the LWC; admin API: 503
+    }
+    return verify();
+  }
   const gateway = createGateway(io, {
-    // A token names an org; until the first login the bridge does not know its own (a follower:
-    // until the leader says). Browsers that reconnect the moment a restarted bridge listens wait
-    // briefly instead of being refused.
-    async verifyToken(token) {
-      if (!orgId()) {
-        const known = node ? node.orgKnown() : subscriber!.loggedIn();
-        const loggedIn = await Promise.race([known, delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
-        if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // → refusal 'internal', retried by the LWC
-      }
-      return verifyToken(token);
-    },
+    verifyToken: (token) => afterFirstLogin(() => verifyToken(token)),
     isOriginAllowed,
     upstreamState,
     log: catchUpLog,

@@ -265,7 +265,15 @@ export interface BridgeTokenClaims {
   exp: number;
   /** Issued at, seconds since the epoch. */
   iat?: number;
+  /**
+   * Space-delimited scopes (RFC 8693 §4.2). {@link AUDIT_SCOPE} makes it an admin token for the
+   * bridge's admin API; sockets ignore it (an admin token opens what its identity would anyway).
+   */
+  scope?: string;
 }
+
+/** The scope an admin token carries to read the bridge's admin API (`/admin/api/*`). */
+export const AUDIT_SCOPE = 'chat:audit';
 
 /** Default audience of browser tokens. */
 export const DEFAULT_TOKEN_AUDIENCE = 'sf-chat-bridge';

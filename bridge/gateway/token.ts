@@ -236,6 +236,28 @@ function nonEmptyString(value: unknown): value is string {
  *   the PEM is unusable ({@link checkPublicKeyPem}).
  */
 export function createTokenVerifier(options: TokenVerifierOptions): (token: unknown) => Promise<SocketData> {
+  const verifyClaims = createTokenClaimsVerifier(options);
+  // Only the identity: a scope (the admin audit's) opens nothing on a socket that the identity would not.
+  return async (token) => (await verifyClaims(token)).data;
+}
+
+/** A token {@link createTokenClaimsVerifier} accepted: the identity, and the scopes it grants. */
+export interface VerifiedToken {
+  data: SocketData;
+  /**
+   * The `scope` claim split on spaces (RFC 8693 §4.2: a space-delimited list), e.g.
+   * `['chat:audit']`; empty when absent or not a string. Only the admin API reads it.
+   */
+  scopes: readonly string[];
+}
+
+/**
+ * {@link createTokenVerifier}'s checks, exactly (same keys, audience, org and lifetime rules),
+ * answering the token's scopes too: the admin API's verifier.
+ * @returns `verify(token)`: resolves to a {@link VerifiedToken}, rejects with {@link TokenError}.
+ * @throws Error at creation, as {@link createTokenVerifier}.
+ */
+export function createTokenClaimsVerifier(options: TokenVerifierOptions): (token: unknown) => Promise<VerifiedToken> {
   const { audience, orgId } = options;
   const now = options.now ?? Date.now;
   const maxLifetimeMs = options.maxLifetimeMs ?? MAX_TOKEN_LIFETIME_MS;
@@ -273,7 +295,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
     return key;
   };
 
-  return async function verifyToken(token: unknown): Promise<SocketData> {
+  return async function verifyToken(token: unknown): Promise<VerifiedToken> {
     if (token === undefined || token === null || token === '') throw new TokenError('missing');
     if (typeof token !== 'string') throw new TokenError('malformed', { detail: `token is a ${typeof token}` });
     if (token.length > MAX_TOKEN_CHARS) throw new TokenError('too-large', { detail: `token is ${token.length} chars` });
@@ -314,6 +336,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
     if (!isSalesforceId(org)) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
     if (!sameSalesforceId(org, bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
 
-    return { userId: sub, name, orgId: org, expiresAt };
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [];
+    return { data: { userId: sub, name, orgId: org, expiresAt }, scopes };
   };
 }

@@ -31,10 +31,10 @@
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import { DeadlineError, withDeadline } from '../deadline.js';
-import { UPSTREAM_STATES, type ChatEvent, type ResyncReason, type UpstreamState } from '../events/contract.js';
+import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
-import { FencedWriteError, type EventStore, type Incident, type LoggedEvent, type StreamKey } from '../store/event-store.js';
+import { FencedWriteError, type EventStore, type Incident, type LogEntry, type LoggedEvent, type StreamKey } from '../store/event-store.js';
 import type { LegacyReplayPosition } from '../store/legacy-replay-file.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { LoginError, type SalesforceSession } from './login.js';
@@ -374,12 +374,12 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
 
   /** Commits then forwards `batch` in order: runs of valid events in one statement each, a rejected message on its own. */
   async function intake(key: StreamKey, batch: ReadonlyArray<{ data: unknown; receivedAt: Date }>) {
-    let run: Array<{ event: ChatEvent; receivedAt: Date }> = [];
+    let run: LogEntry[] = [];
     for (const { data, receivedAt } of batch) {
       const identity = eventIdentity(data);
       const mapped = toChatEvent(data, identity);
       if (mapped.ok) {
-        run.push({ event: mapped.event, receivedAt });
+        run.push({ event: mapped.event, receivedAt, provenance: mapped.provenance });
         if (run.length === MAX_EVENTS_PER_COMMIT) {
           await commitRun(key, run);
           run = [];
@@ -397,7 +397,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   }
 
   /** Logs a run of valid events in one commit, then forwards those that were new. */
-  async function commitRun(key: StreamKey, run: ReadonlyArray<{ event: ChatEvent; receivedAt: Date }>): Promise<void> {
+  async function commitRun(key: StreamKey, run: ReadonlyArray<LogEntry>): Promise<void> {
     if (run.length === 0) return;
     const seqs = await store.logEvents(key, run, options.term);
     const logged: LoggedEvent[] = [];

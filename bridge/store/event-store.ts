@@ -21,8 +21,9 @@
  * The store also knows whether its database answers ({@link EventStore.state}): every call that
  * fails marks it `down`, the next that succeeds marks it `up`; `/readyz` shows it.
  */
-import type { ChatEvent, ChatEventType } from '../events/contract.js';
+import { CHANGED_FIELDS_SEPARATOR, type ChatEvent, type ChatEventType, type EventProvenance } from '../events/contract.js';
 import type { EventIdentity, RejectReason } from '../events/mapping.js';
+import { createAuditLog, type AuditLog } from './audit-log.js';
 import type { Database, Queryable } from './database.js';
 
 /** Whose replay ids these are: replay ids mean something only for one org's one channel. */
@@ -103,23 +104,25 @@ export interface EventStore {
   /**
    * Logs an event and advances the replay position of `key` to its replay id, atomically.
    * @param receivedAt - when the bridge received it.
+   * @param provenance - where it came from (contract 2.2.0), kept for the admin audit; default none.
    * @param term - in a cluster, the writer's leadership term: the write commits only while it is
    *   the term in force (see {@link takeLeadership}). Undefined: not fenced (one bridge).
    * @returns its `seq`, or undefined when an event with this `eventUuid` is already logged (a
    *   duplicate: nothing was written, the position did not move).
    * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, term?: number): Promise<number | undefined>;
+  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, provenance?: EventProvenance, term?: number): Promise<number | undefined>;
   /**
    * Logs events in arrival order and advances the replay position of `key` to the replay id of the
    * last one written, all in one statement (one commit: all are logged, or none).
-   * @param events - in arrival order; at most a few thousand (one statement's arrays).
+   * @param events - in arrival order; at most a few thousand (one statement's arrays). `provenance`
+   *   (contract 2.2.0) is kept for the admin audit; default none.
    * @param term - as for {@link logEvent}: all are written only while it is in force.
    * @returns per event, in the same order, its `seq`, or undefined for a duplicate (an `eventUuid`
    *   already logged, or repeated earlier in `events`).
    * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logEvents(key: StreamKey, events: ReadonlyArray<{ event: ChatEvent; receivedAt: Date }>, term?: number): Promise<Array<number | undefined>>;
+  logEvents(key: StreamKey, events: ReadonlyArray<LogEntry>, term?: number): Promise<Array<number | undefined>>;
   /**
    * Logs a message that is not forwarded; with an identity, advances the replay position too, in
    * the same statement (a rejected event is processed: it must not come back after a restart).
@@ -154,20 +157,42 @@ export interface EventStore {
    * @returns how many rows were deleted (less than `batch` from each table: nothing older is left).
    */
   prune(before: Date, batch: number): Promise<number>;
+  /** The admin audit's reads of the log (audit-log.ts), on the same database and {@link state}. */
+  readonly audit: AuditLog;
   /** Closes the database. */
   close(): Promise<void>;
 }
 
-interface EventRow {
+/** One event to log: what was received, when, and where it came from. */
+export interface LogEntry {
+  event: ChatEvent;
+  receivedAt: Date;
+  /** Default: none (events published before contract 2.2.0, or by other code). */
+  provenance?: EventProvenance;
+}
+
+/** A row of `event_log`, as the database returns it (the one definition of its columns' types). */
+export interface EventLogRow {
   seq: number;
   event_uuid: string;
+  org_id: string;
+  channel: string;
   replay_id: number;
   type: string;
   record_id: string;
   user_id: string;
   created_by_id: string;
   created_date: Date;
+  received_at: Date;
+  forwarded_at: Date | null;
+  sockets_reached: number | null;
+  source: string | null;
+  request_id: string | null;
+  changed_fields: string[];
 }
+
+/** What catch-up reads of a row. */
+type EventRow = Pick<EventLogRow, 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date'>;
 
 /** Moves the position of ($1, $2) to the replay id of the row just written, if one was (and has an id). */
 const ADVANCE_POSITION = `
@@ -187,19 +212,21 @@ const ADVANCE_POSITION = `
 const fence = (param: string) => `fence AS (SELECT term FROM cluster_leader WHERE term = ${param}::bigint FOR SHARE)`;
 
 /**
- * Many events in one statement: one array parameter per column, rows inserted in arrival order (so
- * `seq` follows it), the position moved to the replay id of the last row written. Fenced (a cluster
- * leader's write, term in $11): rows are inserted only if the fence holds, and one marker row (all
- * NULL) says it did.
+ * Fenced (a cluster leader's write, term in $14): rows are inserted only if the fence holds, and
+ * one marker row (all NULL) says it did.
  */
 const logEventsSql = (fenced: boolean) => `
-  WITH ${fenced ? `${fence('$11')}, ` : ''}input AS (
-    SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])
-      WITH ORDINALITY AS i(event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at, ord)
+  WITH ${fenced ? `${fence('$14')}, ` : ''}input AS (
+    SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[],
+                         $11::text[], $12::text[], $13::text[])
+      WITH ORDINALITY AS i(event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
+                           source, request_id, changed_fields, ord)
   ), inserted AS (
-    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
-    SELECT $1, $2, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at FROM input
-    ${fenced ? 'WHERE EXISTS (SELECT 1 FROM fence) ' : ''}ORDER BY ord
+    INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
+                           source, request_id, changed_fields)
+    SELECT $1, $2, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
+           source, request_id, string_to_array(changed_fields, '${CHANGED_FIELDS_SEPARATOR}')
+      FROM input ${fenced ? 'WHERE EXISTS (SELECT 1 FROM fence) ' : ''}ORDER BY ord
     ON CONFLICT (event_uuid) DO NOTHING
     RETURNING seq, replay_id, event_uuid
   ), written AS (SELECT replay_id FROM inserted ORDER BY seq DESC LIMIT 1),
@@ -275,6 +302,10 @@ export function createEventStore(db: Database): EventStore {
         column((e) => e.createdById),
         column((e) => e.createdDate),
         events.map(({ receivedAt }) => receivedAt),
+        // Changed fields travel joined (an array of arrays must be rectangular) and are split in SQL.
+        events.map(({ provenance }) => provenance?.source ?? null),
+        events.map(({ provenance }) => provenance?.requestId ?? null),
+        events.map(({ provenance }) => (provenance?.changedFields ?? []).join(CHANGED_FIELDS_SEPARATOR)),
       ];
       let rows = await q.query<{ seq: number | null; event_uuid: string | null }>(term === undefined ? LOG_EVENTS : LOG_EVENTS_FENCED, term === undefined ? params : [...params, term]);
       if (term !== undefined) {
@@ -302,7 +333,7 @@ export function createEventStore(db: Database): EventStore {
         return (await readReplayPosition(q, key))!;
       }),
 
-    logEvent: async (key, event, receivedAt, term) => (await logEvents(key, [{ event, receivedAt }], term))[0],
+    logEvent: async (key, event, receivedAt, provenance, term) => (await logEvents(key, [{ event, receivedAt, provenance }], term))[0],
 
     logEvents,
 
@@ -368,6 +399,8 @@ export function createEventStore(db: Database): EventStore {
         const rows = await q.query<{ deleted: number }>(PRUNE, [before, batch]);
         return Number(rows[0]?.deleted ?? 0);
       }),
+
+    audit: createAuditLog((work) => tracked(work)),
 
     close: () => db.close(),
   };

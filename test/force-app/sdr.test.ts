@@ -89,7 +89,7 @@ describe('source-deploy-retrieve conversion', () => {
   it('folds the event fields into the converted Chat_Event__e object', () => {
     const object = readXml(join(outDir, 'objects', 'Chat_Event__e.object')).CustomObject;
     expect(object.publishBehavior).toBe('PublishAfterCommit');
-    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(['Record_Id__c', 'Type__c', 'User_Id__c']);
+    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(['Changed_Fields__c', 'Record_Id__c', 'Request_Id__c', 'Source__c', 'Type__c', 'User_Id__c']);
   });
 
   it('copies code byte for byte and leaves tests and mocks out', () => {

@@ -4,6 +4,7 @@
  * applied migrations by name, in the database itself).
  */
 import { eventLog } from './0001-event-log.js';
+import { audit } from './0002-audit.js';
 import { leadershipTerm } from './0003-leadership-term.js';
 
 /** One schema change: statements run in order, in the one transaction of {@link migrate}. */
@@ -14,4 +15,4 @@ export interface Migration {
   up: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [eventLog, leadershipTerm];
+export const MIGRATIONS: readonly Migration[] = [eventLog, audit, leadershipTerm];

@@ -55,7 +55,8 @@ describe.each(backends)('event store on %s', (_name, open) => {
   it('migrates once: a second run (another bridge starting) applies nothing', async () => {
     expect(await migrate(db, logger)).toEqual([]);
     const rows = await db.query<{ name: string }>('SELECT name FROM store_migrations');
-    expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(rows.map((r) => r.name).slice(0, 2)).toEqual(['0001-event-log', '0002-audit']);
   });
 
   it('logs an event and advances the replay position with it; a duplicate changes nothing', async () => {
@@ -77,14 +78,14 @@ describe.each(backends)('event store on %s', (_name, open) => {
     const key = newKey();
     const first = await store.takeLeadership('node-a');
     const logged = chatEvent();
-    const seq = await store.logEvent(key, logged, new Date(), first);
+    const seq = await store.logEvent(key, logged, new Date(), undefined, first);
     expect(seq).toBeTypeOf('number');
-    expect(await store.logEvent(key, { ...logged }, new Date(), first), 'a duplicate under a live term').toBeUndefined();
+    expect(await store.logEvent(key, { ...logged }, new Date(), undefined, first), 'a duplicate under a live term').toBeUndefined();
 
     const second = await store.takeLeadership('node-b');
     expect(second, 'the term only grows').toBeGreaterThan(first);
     const stale = chatEvent();
-    await expect(store.logEvent(key, stale, new Date(), first)).rejects.toBeInstanceOf(FencedWriteError);
+    await expect(store.logEvent(key, stale, new Date(), undefined, first)).rejects.toBeInstanceOf(FencedWriteError);
     const rejected = { identity: { replayId: stale.replayId, eventUuid: stale.eventUuid }, reason: 'unknown-type' as const, detail: 'x', message: {} };
     await expect(store.logRejected(key, rejected, new Date(), first)).rejects.toBeInstanceOf(FencedWriteError);
     expect(await store.replayPosition(key), 'the stale leader moved no position').toBe(logged.replayId);
@@ -92,7 +93,7 @@ describe.each(backends)('event store on %s', (_name, open) => {
     expect(store.state(), 'a refused term is not a store outage').toBe('up');
 
     const next = chatEvent();
-    expect(await store.logEvent(key, next, new Date(), second)).toBeGreaterThan(seq!);
+    expect(await store.logEvent(key, next, new Date(), undefined, second)).toBeGreaterThan(seq!);
     expect(await store.logRejected(key, { ...rejected, identity: { replayId: next.replayId + 1, eventUuid: randomUUID() } }, new Date(), second)).toBe(true);
     expect(await store.replayPosition(key)).toBe(next.replayId + 1);
     // The batch of one CometD answer is fenced as a whole; a batch of duplicates under a live term is no fence refusal.

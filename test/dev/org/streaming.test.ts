@@ -136,9 +136,10 @@ describe('replay on subscribe', () => {
 
   it('forgets events older than the retention window', async () => {
     await org.close();
-    org = await startTestOrg({ retentionMs: 200 });
+    // Wide enough that the kept event outlives a loaded machine's delay before the subscribe.
+    org = await startTestOrg({ retentionMs: 2_000 });
     const [old] = await publishMany(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     const [kept] = await publishMany(1);
 
     const [reply] = await bayeux(org, [subscribeMessage(await handshake(org), old)]);
@@ -168,6 +169,10 @@ describe('delivered message', () => {
         Type__c: 'MESSAGE_CREATED',
         Record_Id__c: 'a001x000003DGb2AAG',
         User_Id__c: null,
+        // Fields the publisher left unset are delivered, as null.
+        Source__c: null,
+        Request_Id__c: null,
+        Changed_Fields__c: null,
       },
       event: { EventUuid: published.eventUuid, replayId: published.replayId },
     });
