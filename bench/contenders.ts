@@ -44,8 +44,8 @@ export interface BenchOrg {
 const HERE = import.meta.dirname;
 /** HS256 secret the bridge verifies the benchmark's tokens with. */
 export const BENCH_TOKEN_SECRET = 'bench-token-secret-0123456789abcdef';
-/** Longest a helper may take to be ready, ms (the bridge logs in and subscribes first). */
-const READY_TIMEOUT_MS = 30_000;
+/** Longest a helper may take to be ready, ms (the bridge creates its embedded database, logs in and subscribes first: ~10 s idle, minutes on a loaded machine). */
+const READY_TIMEOUT_MS = 120_000;
 /** Longest a server may take to exit after SIGTERM before it is killed, ms. */
 const EXIT_TIMEOUT_MS = 12_000;
 

@@ -28,6 +28,7 @@
  * stops it for good, before anything is forwarded — the next leader's subscriber resumes from the
  * committed replay id.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import { DeadlineError, withDeadline } from '../deadline.js';
@@ -411,7 +412,13 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       committed = event.replayId;
       logged.push({ seq, event });
     });
-    for (const each of logged) forward(each);
+    for (const [i, each] of logged.entries()) {
+      // One event per turn of the event loop, as when each had its own commit: a run of hundreds
+      // broadcast in one synchronous stretch would starve faye's long-poll (the org forgets a
+      // client that sends no /meta/connect for 40 s) and the sockets' pings.
+      if (i > 0) await nextTurn();
+      forward(each);
+    }
   }
 
   /** Hands a committed event to the sockets, then records in the background when and to how many. */

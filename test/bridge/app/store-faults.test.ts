@@ -95,5 +95,5 @@ describe('store faults', () => {
     await settle(300);
     expect(watcher.of<ChatEvent>('chat:event').map((e) => e.eventUuid)).toEqual(published);
     expect(stack.devOrg.observed.activeSubscriptions(stack.config.channel)).toBe(1);
-  });
+  }, 90_000); // opens a PGlite of its own: 2–20 s on a loaded machine
 });
