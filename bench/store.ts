@@ -6,6 +6,7 @@
  *   npm run bench:store                 # builds, then 1,000 sockets, 1,000 events, 50 missed
  *   npm run bench:store -- 2000         # other socket count
  *   node --import tsx bench/store.ts 1000 --bridge <dir>/bridge/server.js
+ *   npm run bench:store -- 1000 --profile .data/profiles   # also `node --cpu-prof` the bridges
  *
  * Per store: connect the sockets; publish warm-up events; then a burst of events published as fast
  * as the dev org takes them: events/s = events / (first publish → last socket has the last event),
@@ -21,6 +22,7 @@ import type { BridgeStatus, SequencedChatEvent } from '../bridge/events/contract
 import { connectSocket, type ChatSocket } from '../harness/local-bridge.js';
 import { startPostgresServer, type PostgresServer } from '../test/helpers/stores.js';
 import { startBenchOrg, startBridge, type BenchOrg, type Contender } from './contenders.js';
+import { cpuMicros } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 import { benchTokens } from './tokens.js';
 
@@ -44,6 +46,10 @@ interface Row {
   eventsPerSecond: number;
   /** Deliveries of the burst per second (events/s × sockets). */
   deliveriesPerSecond: number;
+  /** Bridge CPU time (user + system, /proc) during the burst per event, µs: 10⁶ / this is what one core would sustain. */
+  cpuPerEvent: number;
+  /** The first connect of every socket (no `since`), first open → last connected, ms: what the catch-up adds to. */
+  connectMs: number;
   /** First reconnect → every socket has all missed events, ms. */
   catchUpMs: number;
   /** Missed events replayed per second over all sockets during the catch-up. */
@@ -83,16 +89,19 @@ async function measure(store: StoreName, sockets: number, tokens: readonly strin
   const pool = async (resume?: { since: number; epoch: string }) =>
     connectPool({ url: bridge.url, tokens: tokens.slice(0, sockets), origin: ORIGIN, concurrency: CONNECT_CONCURRENCY, maxEvents: WARMUP_EVENTS + BURST_EVENTS, timeoutMs: 120_000, resume });
   try {
-    const { pool: live } = await pool();
+    const { pool: live, connectMs } = await pool();
     let burstMs: number;
+    let cpu: number;
     try {
       await sleep(IDLE_MS);
       await org.publish(WARMUP_EVENTS);
       await live.allReceived(WARMUP_EVENTS - 1, 60_000);
+      const cpuBefore = cpuMicros(bridge.pid);
       const started = performance.now();
       await org.publish(BURST_EVENTS);
       await live.allReceived(WARMUP_EVENTS + BURST_EVENTS - 1, 300_000);
       burstMs = live.arrivals.last[WARMUP_EVENTS + BURST_EVENTS - 1]! - started;
+      cpu = cpuMicros(bridge.pid) - cpuBefore;
     } finally {
       live.close();
     }
@@ -113,6 +122,8 @@ async function measure(store: StoreName, sockets: number, tokens: readonly strin
         sockets,
         eventsPerSecond: BURST_EVENTS / (burstMs / 1000),
         deliveriesPerSecond: (BURST_EVENTS * sockets) / (burstMs / 1000),
+        cpuPerEvent: cpu / BURST_EVENTS,
+        connectMs,
         catchUpMs,
         replayedPerSecond: (MISSED_EVENTS * sockets) / (catchUpMs / 1000),
       };
@@ -125,28 +136,39 @@ async function measure(store: StoreName, sockets: number, tokens: readonly strin
 }
 
 function printTable(rows: Row[]): void {
-  const head = `${'store'.padEnd(18)}  ${'sockets'.padStart(7)}  ${'events/s logged+sent'.padStart(20)}  ${'deliveries/s'.padStart(12)}  ${`catch-up of ${MISSED_EVENTS} missed`.padStart(20)}  ${'replayed/s'.padStart(10)}`;
+  const columns: Array<[string, (r: Row) => string]> = [
+    ['sockets', (r) => String(r.sockets)],
+    ['events/s logged+sent', (r) => Math.round(r.eventsPerSecond).toLocaleString('en-US')],
+    ['deliveries/s', (r) => Math.round(r.deliveriesPerSecond).toLocaleString('en-US')],
+    ['bridge CPU µs/event', (r) => Math.round(r.cpuPerEvent).toLocaleString('en-US')],
+    ['connect all', (r) => `${(r.connectMs / 1000).toFixed(2)} s`],
+    [`catch-up of ${MISSED_EVENTS} missed`, (r) => `${(r.catchUpMs / 1000).toFixed(2)} s`],
+    ['replayed/s', (r) => Math.round(r.replayedPerSecond).toLocaleString('en-US')],
+  ];
+  const head = `${'store'.padEnd(18)}${columns.map(([title]) => `  ${title}`).join('')}`;
   console.log(`\n${head}\n${'─'.repeat(head.length)}`);
-  for (const r of rows) {
-    console.log(
-      `${r.store.padEnd(18)}  ${String(r.sockets).padStart(7)}  ${Math.round(r.eventsPerSecond).toLocaleString('en-US').padStart(20)}  ` +
-        `${Math.round(r.deliveriesPerSecond).toLocaleString('en-US').padStart(12)}  ${`${(r.catchUpMs / 1000).toFixed(2)} s`.padStart(20)}  ` +
-        `${Math.round(r.replayedPerSecond).toLocaleString('en-US').padStart(10)}`,
-    );
-  }
+  for (const r of rows) console.log(`${r.store.padEnd(18)}${columns.map(([title, cell]) => `  ${cell(r).padStart(title.length)}`).join('')}`);
   console.log(
     `\nevents/s: a burst of ${BURST_EVENTS} events published as fast as the dev org takes them, each logged (its row and the\n` +
       'replay position in one transaction) before it is broadcast, over the time until the last socket has the last one.\n' +
+      'bridge CPU: its process time during that burst per event (logging, broadcasting to every socket; PGlite runs inside it).\n' +
+      'connect all: the first connect of every socket, without since (the storm the catch-up adds its reads and sends to).\n' +
       `catch-up: every socket drops, ${MISSED_EVENTS} events are published, all reconnect at once (${CONNECT_CONCURRENCY} handshakes in flight) with\n` +
       'auth { since, epoch }; from the first reconnect until every socket has every missed event, read from the log.',
   );
 }
 
-const USAGE = 'usage: npm run bench:store [-- <sockets>] [--bridge <built server.js>]';
+const USAGE = 'usage: npm run bench:store [-- <sockets>] [--bridge <built server.js>] [--profile <dir>]';
 const args = process.argv.slice(2);
-const at = args.indexOf('--bridge');
-const entry = at === -1 ? 'dist/bridge/server.js' : args.splice(at, 2)[1];
-if (!entry || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*$/.test(args[0]))) {
+/** Removes `--name <value>` from `args`; `fallback` when absent, `null` when the value is missing. */
+function option(name: string, fallback?: string): string | undefined | null {
+  const at = args.indexOf(name);
+  if (at === -1) return fallback;
+  return args.splice(at, 2)[1] ?? null;
+}
+const entry = option('--bridge', 'dist/bridge/server.js');
+const profileDir = option('--profile');
+if (!entry || profileDir === null || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*$/.test(args[0]))) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -165,7 +187,7 @@ try {
   ];
   for (const [store, databaseUrl] of stores) {
     process.stderr.write(`bench:store: ${store}, ${sockets} sockets…\n`);
-    const bridge = await startBridge({ entry, databaseUrl }, org);
+    const bridge = await startBridge({ entry, databaseUrl, profileDir }, org);
     try {
       rows.push(await measure(store, sockets, tokens, org, bridge));
     } finally {

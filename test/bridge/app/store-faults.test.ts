@@ -31,7 +31,7 @@ describe('store faults', () => {
     server = await startPostgresServer();
     store = await openStore({ kind: 'postgres', url: server.url }, pino({ level: 'silent' }));
     stack = await startStack({}, {}, { store });
-    await waitFor(() => stack!.bridge.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => stack!.bridge.subscriber!.state() === 'connected', 'subscribed');
     const watcher = await stack.connect();
     const readyz = async () => {
       const res = await fetch(`${stack!.url}/readyz`);
@@ -83,7 +83,7 @@ describe('store faults', () => {
     };
     store = createEventStore(lossy);
     stack = await startStack({}, {}, { store });
-    await waitFor(() => stack!.bridge.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => stack!.bridge.subscriber!.state() === 'connected', 'subscribed');
     const watcher = await stack.connect();
 
     const published = [await stack.publish()];
@@ -95,5 +95,5 @@ describe('store faults', () => {
     await settle(300);
     expect(watcher.of<ChatEvent>('chat:event').map((e) => e.eventUuid)).toEqual(published);
     expect(stack.devOrg.observed.activeSubscriptions(stack.config.channel)).toBe(1);
-  });
+  }, 90_000); // opens a PGlite of its own: 2–20 s on a loaded machine
 });
