@@ -117,6 +117,7 @@ export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const store = launch.databaseUrl === undefined ? { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') } : { DATABASE_URL: launch.databaseUrl };
+  const cluster = launch.redisUrl === undefined ? {} : { REDIS_URL: launch.redisUrl };
   const child = spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH,
@@ -128,6 +129,7 @@ export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<
       SF_ACCESS_TOKEN: org.accessToken,
       CHAT_TOKEN_SECRET: BENCH_TOKEN_SECRET,
       ...store,
+      ...cluster,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -148,7 +150,7 @@ export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<
       }
       if (entry.msg === 'bridge: listening') listening = entry.port;
       if (entry.msg === 'upstream: subscribed') subscribed = true;
-      if (subscribed && listening !== undefined) {
+      if ((subscribed || launch.follower) && listening !== undefined) {
         clearTimeout(timer);
         resolve(listening);
       }
@@ -174,6 +176,10 @@ export interface BridgeLaunch {
   profileDir?: string;
   /** When set, the bridge's store is this PostgreSQL (`DATABASE_URL`) instead of an embedded one. */
   databaseUrl?: string;
+  /** When set (with `databaseUrl`), the bridge is a cluster node (`REDIS_URL`). */
+  redisUrl?: string;
+  /** A cluster follower: ready once it listens (it never subscribes). */
+  follower?: boolean;
 }
 
 /** Starts one contender. */

@@ -17,6 +17,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBenchOrg, startContender, type BenchOrg, type BridgeLaunch, type ContenderName } from './contenders.js';
+import { percentile } from './percentile.js';
 import { cpuMicros, rssBytes } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 import { benchTokens } from './tokens.js';
@@ -64,12 +65,6 @@ interface Row {
   rssPerSocket: number;
   /** socket.io EVENT frames each socket received per event published (1 = one frame per event). */
   framesPerEvent: number;
-}
-
-/** Nearest-rank percentile of `values` (sorted in place). */
-function percentile(values: number[], p: number): number {
-  values.sort((a, b) => a - b);
-  return values[Math.max(0, Math.ceil(p * values.length) - 1)]!;
 }
 
 /**

@@ -3,8 +3,14 @@
  * socket gateway; the store's retention runs in the background; HTTP serves probes, metrics and the
  * admin API (/admin/api, read-only over the log). Takes its parts as arguments and keeps no globals, so
  * tests start several bridges in one process; only server.ts picks real implementations and listens.
+ *
+ * With `REDIS_URL` the bridge is one node of a cluster (bridge/cluster/): the subscriber runs only
+ * while this node leads, for one leadership term at a time; it tells every node what it logged, and
+ * each node's feed (gateway/feed.ts) delivers the log to its own sockets, in order.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Express } from 'express';
@@ -17,7 +23,11 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events/contract.js';
+import { createLease } from './cluster/lease.js';
+import { createClusterNode, type ClusterNode } from './cluster/node.js';
+import { createRedisNode } from './cluster/redis-node.js';
 import type { CatchUpLog } from './gateway/catch-up.js';
+import { createFeed, type Feed } from './gateway/feed.js';
 import { createGateway, type Gateway } from './gateway/gateway.js';
 import { createOriginMatcher } from './gateway/origins.js';
 import { gatewayServerOptions } from './gateway/server-options.js';
@@ -62,7 +72,10 @@ export interface Bridge {
   readonly httpServer: HttpServer;
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
   readonly gateway: Gateway;
-  readonly subscriber: Subscriber;
+  /** The CometD subscriber; in a cluster, only while this node leads. */
+  readonly subscriber: Subscriber | undefined;
+  /** Set in a cluster (`REDIS_URL`): this node's role and leader. */
+  readonly cluster: ClusterNode | undefined;
   readonly metrics: BridgeMetrics;
   /** Starts the subscription and listens on `port` (0 = any); resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
@@ -81,20 +94,18 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
   const httpApp = createHttpApp({
     metrics,
     readiness: () => ({
-      upstream: subscriber.state(),
+      upstream: upstreamState(),
       store: store.state(),
-      lastReplayId: subscriber.lastReplayId() ?? null,
+      lastReplayId: currentSubscriber()?.lastReplayId() ?? null,
       sockets: gateway.socketCount(),
+      ...(node && { cluster: { node: nodeId, role: node.role(), leader: node.leader()?.node ?? null } }),
     }),
   });
   const isOriginAllowed = createOriginMatcher(config.allowedOrigins);
   httpApp.use(
     adminRoutes({
       audit: store.audit,
-      stream: () => {
-        const session = subscriber.session();
-        return session && { orgId: session.orgId, channel: config.channel };
-      },
+      stream: () => stream(),
       // Admin tokens are verified as browser tokens are (same keys, audience, org, lifetime), scopes kept.
       authorize: createAdminAuthorizer((token) => afterFirstLogin(() => verifyClaims(token))),
       isOriginAllowed,
@@ -107,8 +118,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     httpServer,
     gatewayServerOptions(isOriginAllowed),
   );
-  // The subscriber's callbacks reach the gateway only once started (in listen()).
-  const subscriber = createSubscriber({
+  const subscriberOptions: SubscriberOptions = {
     ...deps.subscriber,
     channel: config.channel,
     login: deps.login,
@@ -122,30 +132,102 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     },
     onResync: (reason) => gateway.resync(reason),
     onStateChange: (state) => gateway.setUpstreamState(state),
+  };
+  // The subscriber's callbacks reach the gateway only once started (in listen()).
+  const subscriber = config.cluster ? undefined : createSubscriber(subscriberOptions);
+
+  // --- cluster (REDIS_URL): a node that subscribes only while it leads, and a feed from the log ---
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+  const redis = config.cluster && createRedisNode(config.cluster.redisUrl, config.cluster.leaseMs, logger);
+  redis?.attach(io);
+  /** The org logged in to (a follower: the org its leader named), once known. */
+  const orgId = () => (node ? node.orgId() : subscriber!.session()?.orgId);
+  /** Only this bridge's stream: a store may hold another org's events (dev mode makes a new org per start). */
+  const stream = () => {
+    const id = orgId();
+    return id === undefined ? undefined : { orgId: id, channel: config.channel };
+  };
+  const feed: Feed | undefined = config.cluster && createFeed({
+    log: { position: () => store.logPosition(), eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }) },
+    deliver: (event) => gateway.broadcast(event),
+    onLag: (lag) => metrics.clusterLogLag.set(lag),
+    logger: logger.child({ part: 'feed' }),
   });
+  let legacyReplay = deps.legacyReplay; // imported by the first term's subscriber only
+  const node: ClusterNode | undefined = config.cluster && redis && createClusterNode({
+    nodeId,
+    leaseMs: config.cluster.leaseMs,
+    lease: (onLost) => createLease({ redis: redis.lease, leaseMs: config.cluster!.leaseMs, onLost }),
+    takeLeadership: (id) => store.takeLeadership(id),
+    lead(term, onFenced) {
+      const leading = createSubscriber({
+        ...subscriberOptions,
+        legacyReplay,
+        term,
+        onFenced,
+        onEvent(logged, afterSeq) {
+          feed!.notify(logged, afterSeq);
+          io.serverSideEmit('cluster:logged', { ...logged.event, seq: logged.seq }, afterSeq);
+          return gateway.socketCount();
+        },
+        onResync(reason) {
+          gateway.resync(reason);
+          io.serverSideEmit('cluster:resync', reason);
+        },
+        onStateChange: () => node!.upstreamChanged(),
+      });
+      legacyReplay = undefined;
+      leading.start();
+      return leading;
+    },
+    announce: (notice) => io.serverSideEmit('cluster:leader', notice),
+    onUpstreamChange: () => gateway.setUpstreamState(node!.upstreamState()),
+    metrics,
+    logger,
+  });
+  if (node && feed) {
+    // From the other nodes, through the adapter. Trusted peers, but a bad message must not throw here.
+    io.on('cluster:logged', (event, afterSeq) => {
+      if (typeof event?.seq !== 'number' || typeof afterSeq !== 'number') return;
+      const { seq, ...chatEvent } = event;
+      feed.notify({ seq, event: chatEvent }, afterSeq);
+    });
+    io.on('cluster:leader', (notice) => {
+      if (typeof notice?.node === 'string' && typeof notice.term === 'number') node.heard(notice);
+    });
+    io.on('cluster:resync', (reason) => gateway.resync(reason));
+  }
+  const currentSubscriber = () => (node ? node.subscriber() : subscriber);
+  const upstreamState = () => (node ? node.upstreamState() : subscriber!.state());
 
   /** The log's identity, read in listen() before any socket can connect. */
   let epoch: string | undefined;
   const catchUpLog: CatchUpLog = {
     epoch: () => epoch!,
-    position: () => store.logPosition(),
-    // Only this bridge's stream: a store may hold another org's events (dev mode makes a new org per start).
-    eventsAfter(afterSeq, limit) {
-      const session = subscriber.session();
-      return store.eventsAfter(afterSeq, { limit, stream: session && { orgId: session.orgId, channel: config.channel } });
-    },
+    // In a cluster, this node's feed may lag the log by a notice: the catch-up waits until it has
+    // delivered through the log's end, so the live events after the seam are exactly the later ones.
+    position: feed
+      ? async () => {
+          const position = await store.logPosition();
+          await feed.reached(position.latestSeq);
+          return position;
+        }
+      : () => store.logPosition(),
+    eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }),
   };
 
-  const tokenOptions = { ...config.token, orgId: () => subscriber.session()?.orgId };
+  const tokenOptions = { ...config.token, orgId };
   const verifyToken = createTokenVerifier(tokenOptions);
   const verifyClaims = createTokenClaimsVerifier(tokenOptions);
   /**
-   * A token names an org; until the first login the bridge does not know its own. Clients that
-   * come the moment a restarted bridge listens wait briefly instead of being refused.
+   * A token names an org; until the first login the bridge does not know its own (a follower:
+   * until the leader says). Clients that come the moment a restarted bridge listens wait briefly
+   * instead of being refused.
    */
   async function afterFirstLogin<T>(verify: () => Promise<T>): Promise<T> {
-    if (!subscriber.session()) {
-      const loggedIn = await Promise.race([subscriber.loggedIn(), delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
+    if (!orgId()) {
+      const known = node ? node.orgKnown() : subscriber!.loggedIn();
+      const loggedIn = await Promise.race([known, delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
       if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // sockets: refusal 'internal', retried by the LWC; admin API: 503
     }
     return verify();
@@ -153,11 +235,12 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
   const gateway = createGateway(io, {
     verifyToken: (token) => afterFirstLogin(() => verifyToken(token)),
     isOriginAllowed,
-    upstreamState: () => subscriber.state(),
+    upstreamState,
     log: catchUpLog,
     metrics,
     logger: logger.child({ part: 'gateway' }),
     legacyEventNames: config.legacyEventNames,
+    clusterNode: node !== undefined,
   });
 
   let retention: ReturnType<typeof startRetention> | undefined;
@@ -166,10 +249,14 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     httpServer,
     io,
     gateway,
-    subscriber,
+    get subscriber() {
+      return currentSubscriber();
+    },
+    cluster: node,
     metrics,
     async listen(port, host) {
       epoch ??= (await store.logPosition()).epoch;
+      await feed?.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -178,16 +265,20 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
         });
       });
       // Only once the port is ours: a bridge that cannot listen never subscribes nor prunes.
-      subscriber.start();
+      subscriber?.start();
+      node?.start();
       retention ??= startRetention(store, { ...deps.retention, retentionHours: config.eventLogRetentionHours, logger: logger.child({ part: 'store' }) });
       return (httpServer.address() as AddressInfo).port;
     },
     async close() {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await subscriber.stop();
+      await subscriber?.stop();
+      await node?.stop(); // releases the lease: another node leads at once
+      feed?.stop();
       await retention?.stop();
       await gateway.close();
       await io.close();
+      await redis?.close();
       httpServer.closeAllConnections();
       await closed;
     },

@@ -60,7 +60,23 @@ export interface BridgeConfig {
    * listened to (`chatupdated` / `refreshChatUsers`), a second frame per event per socket. Default off.
    */
   legacyEventNames: boolean;
+  /**
+   * `REDIS_URL` set: this process is one node of a cluster (bridge/cluster/): a leader lease in
+   * Redis, broadcasts through socket.io's Redis Streams adapter. Undefined: one process, no Redis.
+   */
+  cluster: ClusterConfig | undefined;
 }
+
+/** How a cluster node reaches the others (`REDIS_URL`, `CLUSTER_LEASE_MS`). */
+export interface ClusterConfig {
+  /** `REDIS_URL`: `redis://` or `rediss://` (TLS, as Heroku Key-Value Store gives). */
+  redisUrl: string;
+  /** `CLUSTER_LEASE_MS`, default {@link DEFAULT_CLUSTER_LEASE_MS}: how long the leader lease lasts unrefreshed, ms. */
+  leaseMs: number;
+}
+
+/** Default `CLUSTER_LEASE_MS`: a dead leader is replaced within this plus a retry, ms. */
+export const DEFAULT_CLUSTER_LEASE_MS = 10_000;
 
 /** Where the store lives. */
 export type DatabaseChoice =
@@ -171,6 +187,19 @@ const envSchema = z.object({
       .max(87_600, 'EVENT_LOG_RETENTION_HOURS must be at most 87600 (ten years)')
       .default(72),
   ),
+  REDIS_URL: optionalText.refine(
+    (s) => s === undefined || /^rediss?:\/\/\S+$/.test(s),
+    'REDIS_URL must be a redis:// or rediss:// URL',
+  ),
+  CLUSTER_LEASE_MS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000' })
+      .int('CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000')
+      .min(1_000, 'CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000')
+      .max(600_000, 'CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000')
+      .default(DEFAULT_CLUSTER_LEASE_MS),
+  ),
   REPLAY_STORE: optionalText.transform((s) => s ?? '.data/replay.json'),
   LEGACY_EVENT_NAMES: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
@@ -232,6 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     );
   }
 
+  // Every node of a cluster must share one log: an embedded database is one process's own.
+  if (env.REDIS_URL?.trim() && !databaseUrl) {
+    problems.push('REDIS_URL needs DATABASE_URL: the nodes of a cluster share one PostgreSQL server (the embedded store is one process\'s own)');
+  }
+
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -254,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
     eventLogRetentionHours: e.EVENT_LOG_RETENTION_HOURS,
     legacyReplayFile: e.REPLAY_STORE,
     legacyEventNames: e.LEGACY_EVENT_NAMES === 'true',
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, leaseMs: e.CLUSTER_LEASE_MS } : undefined,
   };
 }
 

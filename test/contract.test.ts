@@ -181,6 +181,16 @@ describe('browser token: Apex ↔ contract.ts', () => {
     expect(additional.sort()).toEqual(['name', 'org']);
   });
 
+  it('an admin token carries the contract\'s scope, and only ChatAuditController asks for it', () => {
+    expect(claims.find((c) => c.name === 'scope')?.optional).toBe(true);
+    expect(apexStringConstants(tokenService).get('AUDIT_SCOPE')).toBe(contract.AUDIT_SCOPE);
+    const askers = walk(metaPath('classes'))
+      .filter((f) => f.endsWith('.cls') && !f.endsWith('_Tests.cls') && !f.endsWith('ChatBridgeTokenService.cls'))
+      .filter((f) => /issueToken\(\s*ChatBridgeTokenService\.AUDIT_SCOPE\s*\)/.test(read(f)))
+      .map((f) => relative(metaPath('classes'), f));
+    expect(askers).toEqual(['ChatAuditController.cls']);
+  });
+
   it('the audience agrees: the Default settings record ships the contract default, and Apex has no fallback of its own (Audience__c is required)', () => {
     const record = read(metaPath('customMetadata', 'Chat_Bridge_Setting.Default.md-meta.xml'));
     const audience = /<field>Audience__c<\/field>\s*<value[^>]*>([^<]+)<\/value>/.exec(record)?.[1];

@@ -212,8 +212,29 @@ export interface ClientToServerEvents {
   'typing:stop': () => void;
 }
 
-/** Nothing flows between bridge processes over socket.io. */
-export type InterServerEvents = Record<string, never>;
+/**
+ * Between the nodes of a cluster (`REDIS_URL`, bridge/cluster/), through the socket.io adapter
+ * (`serverSideEmit`); never seen by browsers. One bridge alone sends none.
+ */
+export interface InterServerEvents {
+  /** The leader logged `event`, the next in the log after `afterSeq` (each node's feed delivers it in order). */
+  'cluster:logged': (event: SequencedChatEvent, afterSeq: number) => void;
+  /** The leader, about itself: every second and whenever its upstream state changes. */
+  'cluster:leader': (leader: ClusterLeaderNotice) => void;
+  /** The leader's subscription could not guarantee continuity: every node sends `bridge:resync`. */
+  'cluster:resync': (reason: ResyncReason) => void;
+}
+
+/** What the leader of a cluster says about itself (`cluster:leader`). */
+export interface ClusterLeaderNotice {
+  /** The leader's node id. */
+  node: string;
+  /** Its leadership term (only grows). */
+  term: number;
+  /** The org it is logged in to, once it is (followers verify tokens against it). */
+  orgId?: string;
+  upstream: UpstreamState;
+}
 
 /** What the bridge learned from a socket's verified token (socket.data). */
 export interface SocketData {

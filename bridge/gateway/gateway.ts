@@ -81,6 +81,12 @@ export interface GatewayDeps {
    * (`LEGACY_EVENT_NAMES`).
    */
   legacyEventNames?: boolean;
+  /**
+   * Cluster node (`REDIS_URL`): chat events, `bridge:resync` and `bridge:status` go to this node's
+   * own sockets only (`io.local`: every node's feed sends them to its own), while typing notices go
+   * through the adapter to every node's sockets. Default `false` (one bridge: everything is local).
+   */
+  clusterNode?: boolean;
 }
 
 /** The gateway's handle, used by the app to push upstream news to browsers. */
@@ -157,6 +163,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const log = deps.logger.child({ module: 'gateway' });
   const now = deps.now ?? Date.now;
   const legacyEventNames = deps.legacyEventNames ?? false;
+  /** Where chat events, resyncs and status go: this node's sockets (io.local is io without an adapter's fan-out). */
+  const own = deps.clusterNode ? io.local : io;
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -376,7 +384,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       // handshake middleware admits no other), and a room broadcast builds a set of every socket id
       // on each emit to skip duplicates across rooms — per-socket work the namespace path has not.
       // Sockets catching up are skipped and get the event from their catch-up (see CATCHING_UP_ROOM).
-      sendEvent(held.size > 0 ? io.except(CATCHING_UP_ROOM) : io, event);
+      sendEvent(held.size > 0 ? own.except(CATCHING_UP_ROOM) : own, event);
       for (const pending of held.values()) pending.push(event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
@@ -386,13 +394,13 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     },
 
     resync(reason) {
-      io.emit('bridge:resync', { reason });
+      own.emit('bridge:resync', { reason });
     },
 
     setUpstreamState(state) {
       if (state === announcedState) return;
       announcedState = state;
-      io.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch() });
+      own.emit('bridge:status', { upstream: state, contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch() });
     },
 
     socketCount() {

@@ -33,6 +33,12 @@ export interface BridgeMetrics {
   readonly socketsConnected: Gauge<string>;
   /** Catch-ups of sockets that connected with `auth.since`, by `outcome`: `caught-up`, or the gap's reason (`pruned`, `ahead`, `epoch`, `too-far`, `store`). */
   readonly catchUps: Counter<'outcome'>;
+  /** Cluster only: 1 for this node's current `role` (`leader`, `follower`), 0 for the other. */
+  readonly clusterRole: Gauge<'role'>;
+  /** Cluster only: times this node became leader or stopped leading. */
+  readonly clusterLeaderChanges: Counter<string>;
+  /** Cluster only: how many `seq` this node's sockets lag the event log's end (at the last poll). */
+  readonly clusterLogLag: Gauge<string>;
 }
 
 /**
@@ -101,6 +107,22 @@ export function createMetrics(): BridgeMetrics {
       name: 'sfcb_catch_ups_total',
       help: 'catch-ups of reconnecting sockets (auth.since), by outcome: caught-up or the gap reason',
       labelNames: ['outcome'],
+      registers,
+    }),
+    clusterRole: new Gauge({
+      name: 'sfcb_cluster_role',
+      help: 'cluster role of this node: 1 for the current role (leader, follower), 0 for the other',
+      labelNames: ['role'],
+      registers,
+    }),
+    clusterLeaderChanges: new Counter({
+      name: 'sfcb_cluster_leader_changes_total',
+      help: 'times this node became leader or stopped leading',
+      registers,
+    }),
+    clusterLogLag: new Gauge({
+      name: 'sfcb_cluster_log_lag_seq',
+      help: "sequence numbers this node's sockets lag the event log's end (at the last poll)",
       registers,
     }),
   };

@@ -12,10 +12,16 @@ export interface Readiness {
   upstream: UpstreamState;
   /** `down` while the store's database does not answer (the bridge then takes no events). */
   store: StoreState;
-  /** Last processed replay id, or null before the first event. */
+  /** Last processed replay id, or null before the first event (and on a cluster follower, which processes none). */
   lastReplayId: number | null;
   /** Sockets connected now. */
   sockets: number;
+  /**
+   * Cluster only (`REDIS_URL`): this node's id and role, and the leader's node id (null while none
+   * is known: no node holds the lease, or this follower heard nothing for a lease's length).
+   * `upstream` is then the cluster's: the leader's subscription as the leader last said.
+   */
+  cluster?: { node: string; role: 'leader' | 'follower'; leader: string | null };
 }
 
 /**

@@ -22,6 +22,11 @@
  * when the store is back and forwarded then. A failed client is retired before the next is built,
  * and messages from a retired client are ignored, so there is exactly one live subscription per
  * process.
+ *
+ * In a cluster (bridge/cluster/) a subscriber is started for one leadership term: its writes carry
+ * the term, and the first one refused as stale ({@link FencedWriteError}: another node leads now)
+ * stops it for good, before anything is forwarded — the next leader's subscriber resumes from the
+ * committed replay id.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BayeuxMessage, Client, Extension } from 'faye';
@@ -30,7 +35,7 @@ import { DeadlineError, withDeadline } from '../deadline.js';
 import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
-import type { EventStore, Incident, LogEntry, LoggedEvent, StreamKey } from '../store/event-store.js';
+import { FencedWriteError, type EventStore, type Incident, type LogEntry, type LoggedEvent, type StreamKey } from '../store/event-store.js';
 import type { LegacyReplayPosition } from '../store/legacy-replay-file.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { LoginError, type SalesforceSession } from './login.js';
@@ -61,8 +66,17 @@ export interface SubscriberOptions {
   /**
    * Receives every valid event once, in order, after its commit to the log; returns how many sockets
    * it reached (recorded in the log). Exceptions are logged; the event stays processed.
+   * `afterSeq` is the `seq` forwarded before it (the log's end when this subscriber started): a
+   * node that delivered up to `afterSeq` missed nothing in between.
    */
-  onEvent: (logged: LoggedEvent) => number;
+  onEvent: (logged: LoggedEvent, afterSeq: number) => number;
+  /**
+   * Cluster only: the leadership term every write carries (see {@link EventStore.logEvent}).
+   * Undefined: one bridge, writes not fenced.
+   */
+  term?: number;
+  /** Called once when a write was refused for a stale {@link term}; the subscriber has stopped itself. */
+  onFenced?: (err: FencedWriteError) => void;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
   /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
@@ -203,12 +217,19 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     const resumed = await enqueue(() => resume(key)).then(
       () => true,
       (err) => {
+        if (err instanceof FencedWriteError) return err;
         storeDown ??= { since: Date.now(), error: describe(err) };
         logger.warn({ err }, 'store: not answering; intake stays paused (the events wait in Salesforce)');
         return false;
       },
     );
     if (stopped) return;
+    if (resumed instanceof FencedWriteError) {
+      logger.warn({ term: resumed.term }, 'upstream: another node leads the cluster now; not subscribing');
+      halt();
+      options.onFenced?.(resumed);
+      return;
+    }
     if (!resumed) {
       scheduleRetry({ cause: 'store' });
       return;
@@ -300,6 +321,9 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
    * forwarded (a commit whose answer was lost when the store went away).
    */
   async function resume(key: StreamKey) {
+    // A subscription is a write of sorts (Salesforce delivers to it): a node whose term is over
+    // (paused past its lease, then resumed) must not open one.
+    if (options.term !== undefined && (await store.leadershipTerm()) !== options.term) throw new FencedWriteError(options.term);
     let position = await store.replayPosition(key);
     if (legacyReplay) {
       if (position === undefined) {
@@ -365,7 +389,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       }
       await commitRun(key, run);
       run = [];
-      const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt);
+      const logged = await store.logRejected(key, { identity, reason: mapped.reason, detail: mapped.detail, message: data }, receivedAt, options.term);
       if (identity && logged) committed = identity.replayId;
       metrics.eventsRejected.inc({ reason: logged ? mapped.reason : 'duplicate' });
       logger.warn({ reason: mapped.reason, detail: mapped.detail, ...identity, data: identity ? undefined : preview(data) }, 'event: not forwarded');
@@ -376,7 +400,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   /** Logs a run of valid events in one commit, then forwards those that were new. */
   async function commitRun(key: StreamKey, run: ReadonlyArray<LogEntry>): Promise<void> {
     if (run.length === 0) return;
-    const seqs = await store.logEvents(key, run);
+    const seqs = await store.logEvents(key, run, options.term);
     const logged: LoggedEvent[] = [];
     run.forEach(({ event }, i) => {
       const seq = seqs[i];
@@ -399,10 +423,11 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
 
   /** Hands a committed event to the sockets, then records in the background when and to how many. */
   function forward(logged: LoggedEvent) {
+    const afterSeq = forwardedSeq!;
     forwardedSeq = logged.seq;
     let reached = 0;
     try {
-      reached = options.onEvent(logged);
+      reached = options.onEvent(logged, afterSeq);
     } catch (err) {
       logger.error({ err, seq: logged.seq, eventUuid: logged.event.eventUuid }, 'upstream: event handler failed');
     }
@@ -429,6 +454,12 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
 
   function storeFailed(attempt: Attempt, err: unknown) {
     if (current !== attempt || stopped) return;
+    if (err instanceof FencedWriteError) {
+      logger.warn({ term: err.term }, 'upstream: another node leads the cluster now (write refused for a stale term); unsubscribing');
+      halt();
+      options.onFenced?.(err);
+      return;
+    }
     storeDown ??= { since: Date.now(), error: describe(err) };
     logger.error({ err }, 'store: write failed; pausing intake (the events wait in Salesforce)');
     fail(attempt, { cause: 'store' }, describe(err));
@@ -464,6 +495,15 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     }
   }
 
+  /** Retires the client and every timer at once; nothing queued from it is processed afterwards. */
+  function halt() {
+    stopped = true;
+    clearInterval(watchdog);
+    clearTimeout(retryTimer);
+    if (current) retire(current.client);
+    current = undefined;
+  }
+
   return {
     start() {
       if (watchdog || stopped) return;
@@ -472,11 +512,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       void connect();
     },
     async stop() {
-      stopped = true;
-      clearInterval(watchdog);
-      clearTimeout(retryTimer);
-      if (current) retire(current.client);
-      current = undefined;
+      halt();
       await queue; // the store is the caller's to close: let the last commit finish first
     },
     state: () => state,

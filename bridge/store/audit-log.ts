@@ -8,8 +8,9 @@
  * Pages are keyset pages (never OFFSET): each page is one index range after the previous page's last
  * row, so reading page 1,000 costs what page 1 does, and rows logged meanwhile neither shift nor
  * repeat a page. Order and cursor are (`received_at`, origin, id) descending, where origin tells
- * logged events (`seq`) from rejected messages (their own id); `received_at` is written from a JS
- * `Date` (whole milliseconds), so the cursor's ISO timestamp compares exactly.
+ * logged events (`seq`) from rejected messages (their own id). The cursor keeps `received_at` to the
+ * microsecond (PostgreSQL's precision), so rows a millisecond apart are never skipped or repeated.
+ * Each table is read by its own (received_at, id) index range, at most one page from each.
  *
  * Times filter on `received_at` — when the bridge received the event — for events and rejected
  * messages alike (a rejected message may have no valid `CreatedDate`); `createdDate` is in each row.
@@ -75,7 +76,7 @@ export interface AuditEventFilter {
 
 /** Where a page of events ends: the next page starts after it. */
 export interface AuditEventPosition {
-  /** `received_at` of the last row, ISO 8601 (milliseconds). */
+  /** `received_at` of the last row, ISO 8601 UTC to the microsecond (`…T10:00:00.123456Z`). */
   receivedAt: string;
   /** 0: a logged event; 1: a rejected message. */
   origin: 0 | 1;
@@ -151,30 +152,35 @@ export const MAX_SUMMARY_BUCKETS = 10_080;
 export type ReadRunner = <T>(work: (q: Queryable) => Promise<T>) => Promise<T>;
 
 /** A row of the events query: the log's columns, or a rejected message in the same shape. */
-type AuditRow = Omit<EventLogRow, 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date'> &
+type AuditRow = Omit<EventLogRow, 'org_id' | 'channel' | 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date'> &
   { [K in 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date']: EventLogRow[K] | null } & {
     origin: 0 | 1;
     id: number;
     rejected: string | null;
+    /** `received_at` to the microsecond, for the cursor. */
+    received_key: string;
   };
 
 /** A payload field of a rejected message (`message` is the CometD `data`: `{ payload: { … } }`). */
 const payloadField = (field: string) => `message->'payload'->>'${field}'`;
 
+/** `received_at` as ISO 8601 UTC with microseconds. */
+const RECEIVED_KEY = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS received_key`;
+
 /** Logged events, with the columns of {@link AuditRow}. */
 const LOGGED = `
-  SELECT 0 AS origin, seq AS id, org_id, channel, seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date,
-         received_at, forwarded_at, sockets_reached, source, request_id, changed_fields, NULL::text AS rejected
+  SELECT 0 AS origin, seq AS id, seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date,
+         received_at, forwarded_at, sockets_reached, source, request_id, changed_fields, NULL::text AS rejected, ${RECEIVED_KEY}
     FROM event_log`;
 
 /** Rejected messages, in the same columns: what they carried, where they carried it. */
 const REJECTED = `
-  SELECT 1 AS origin, id, org_id, channel, NULL::bigint AS seq, event_uuid, replay_id,
+  SELECT 1 AS origin, id, NULL::bigint AS seq, event_uuid, replay_id,
          ${payloadField(CHAT_EVENT_FIELDS.type)} AS type, ${payloadField(CHAT_EVENT_FIELDS.recordId)} AS record_id,
          ${payloadField(CHAT_EVENT_FIELDS.userId)} AS user_id, ${payloadField('CreatedById')} AS created_by_id,
          NULL::timestamptz AS created_date, received_at, NULL::timestamptz AS forwarded_at, NULL::integer AS sockets_reached,
          ${payloadField(CHAT_EVENT_FIELDS.source)} AS source, ${payloadField(CHAT_EVENT_FIELDS.requestId)} AS request_id,
-         '{}'::text[] AS changed_fields, reason AS rejected
+         '{}'::text[] AS changed_fields, reason AS rejected, ${RECEIVED_KEY}
     FROM rejected_event`;
 
 /** Both forms of a well-formed id (15 and 18 characters), so either matches what the log holds. */
@@ -221,32 +227,38 @@ export function createAuditLog(run: ReadRunner): AuditLog {
     events: (filter, limit, after) =>
       run(async (q) => {
         const params = new Params();
-        const where: string[] = [];
-        if (filter.from) where.push(`received_at >= ${params.add(filter.from)}`);
-        if (filter.to) where.push(`received_at <= ${params.add(filter.to)}`);
-        if (filter.stream) where.push(`org_id = ${params.add(filter.stream.orgId)} AND channel = ${params.add(filter.stream.channel)}`);
-        const fieldFilters: string[] = [];
-        if (filter.type) fieldFilters.push(`type = ${params.add(filter.type)}`);
-        if (filter.userId) fieldFilters.push(`user_id = ANY(${params.add(idForms(filter.userId))}::text[])`);
-        if (filter.recordId) fieldFilters.push(`record_id = ANY(${params.add(idForms(filter.recordId))}::text[])`);
-        if (filter.createdById) fieldFilters.push(`created_by_id = ANY(${params.add(idForms(filter.createdById))}::text[])`);
-        if (filter.source) fieldFilters.push(`source = ${params.add(filter.source)}`);
+        const common: string[] = [];
+        if (filter.from) common.push(`received_at >= ${params.add(filter.from)}`);
+        if (filter.to) common.push(`received_at <= ${params.add(filter.to)}`);
+        if (filter.stream) common.push(`org_id = ${params.add(filter.stream.orgId)} AND channel = ${params.add(filter.stream.channel)}`);
+        const fields: string[] = [];
+        if (filter.type) fields.push(`type = ${params.add(filter.type)}`);
+        if (filter.userId) fields.push(`user_id = ANY(${params.add(idForms(filter.userId))}::text[])`);
+        if (filter.recordId) fields.push(`record_id = ANY(${params.add(idForms(filter.recordId))}::text[])`);
+        if (filter.createdById) fields.push(`created_by_id = ANY(${params.add(idForms(filter.createdById))}::text[])`);
+        if (filter.source) fields.push(`source = ${params.add(filter.source)}`);
+        // The cursor, per table as its own index range: after (ts, origin, id) in (received_at, origin, id) DESC.
+        const logAfter: string[] = [];
+        const rejectedAfter: string[] = [];
         if (after) {
-          where.push(`(received_at, origin, id) < (${params.add(new Date(after.receivedAt))}::timestamptz, ${params.add(after.origin)}::int, ${params.add(after.id)}::bigint)`);
+          const at = `${params.add(after.receivedAt)}::timestamptz`;
+          const id = `${params.add(after.id)}::bigint`;
+          logAfter.push(after.origin === 0 ? `(received_at, seq) < (${at}, ${id})` : `received_at <= ${at}`);
+          rejectedAfter.push(after.origin === 1 ? `(received_at, id) < (${at}, ${id})` : `received_at < ${at}`);
         }
-        const conditions = [...where, ...fieldFilters];
-        const source = fieldFilters.length > 0 ? LOGGED : `${LOGGED} UNION ALL ${REJECTED}`;
-        // One row more than asked: whether a next page exists, without a count.
+        const pageSize = params.add(limit + 1); // one row more than asked: whether a next page exists, without a count
+        const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+        const branches = [`(${LOGGED} ${where([...common, ...fields, ...logAfter])} ORDER BY received_at DESC, seq DESC LIMIT ${pageSize})`];
+        if (fields.length === 0) {
+          branches.push(`(${REJECTED} ${where([...common, ...rejectedAfter])} ORDER BY received_at DESC, id DESC LIMIT ${pageSize})`);
+        }
         const rows = await q.query<AuditRow>(
-          `SELECT * FROM (${source}) AS audit
-            ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-            ORDER BY received_at DESC, origin DESC, id DESC
-            LIMIT ${params.add(limit + 1)}`,
+          `SELECT * FROM (${branches.join(' UNION ALL ')}) AS audit ORDER BY received_at DESC, origin DESC, id DESC LIMIT ${pageSize}`,
           params.values,
         );
         const page = rows.slice(0, limit);
         const last = page.at(-1);
-        const next = rows.length > limit && last ? { receivedAt: last.received_at.toISOString(), origin: last.origin, id: Number(last.id) } : null;
+        const next = rows.length > limit && last ? { receivedAt: last.received_key, origin: last.origin, id: Number(last.id) } : null;
         return { rows: page.map(toAuditEvent), next };
       }),
 

@@ -13,6 +13,11 @@
  *   client's catch-up needs: events after its last `seq`, whether that `seq` is still covered
  *   (`prunedThroughSeq`), and whether it came from this log at all (`epoch`).
  *
+ * - In a cluster (bridge/cluster/), those two writes also carry the writer's leadership term and
+ *   commit only while it is still the term in `cluster_leader`, checked in the same statement under
+ *   a row lock ({@link EventStore.takeLeadership} waits for it): a leader that lost its lease and
+ *   does not know it yet is refused ({@link FencedWriteError}) and can log, so broadcast, nothing.
+ *
  * The store also knows whether its database answers ({@link EventStore.state}): every call that
  * fails marks it `down`, the next that succeeds marks it `up`; `/readyz` shows it.
  */
@@ -67,6 +72,20 @@ export interface LogPosition {
   latestSeq: number;
 }
 
+/**
+ * Thrown by a fenced write whose term is no longer the cluster's: another node has taken the lease
+ * (and bumped the term) since. Nothing was written. The writer must stop leading at once.
+ */
+export class FencedWriteError extends Error {
+  constructor(
+    /** The term the write carried. */
+    readonly term: number,
+  ) {
+    super(`leadership term ${term} is over: another node leads the cluster now; nothing was written`);
+    this.name = 'FencedWriteError';
+  }
+}
+
 /** `up` while the database answers, `down` since a call failed. */
 export type StoreState = 'up' | 'down';
 
@@ -86,25 +105,42 @@ export interface EventStore {
    * Logs an event and advances the replay position of `key` to its replay id, atomically.
    * @param receivedAt - when the bridge received it.
    * @param provenance - where it came from (contract 2.2.0), kept for the admin audit; default none.
+   * @param term - in a cluster, the writer's leadership term: the write commits only while it is
+   *   the term in force (see {@link takeLeadership}). Undefined: not fenced (one bridge).
    * @returns its `seq`, or undefined when an event with this `eventUuid` is already logged (a
    *   duplicate: nothing was written, the position did not move).
+   * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, provenance?: EventProvenance): Promise<number | undefined>;
+  logEvent(key: StreamKey, event: ChatEvent, receivedAt: Date, provenance?: EventProvenance, term?: number): Promise<number | undefined>;
   /**
    * Logs events in arrival order and advances the replay position of `key` to the replay id of the
    * last one written, all in one statement (one commit: all are logged, or none).
    * @param events - in arrival order; at most a few thousand (one statement's arrays). `provenance`
    *   (contract 2.2.0) is kept for the admin audit; default none.
+   * @param term - as for {@link logEvent}: all are written only while it is in force.
    * @returns per event, in the same order, its `seq`, or undefined for a duplicate (an `eventUuid`
    *   already logged, or repeated earlier in `events`).
+   * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logEvents(key: StreamKey, events: ReadonlyArray<LogEntry>): Promise<Array<number | undefined>>;
+  logEvents(key: StreamKey, events: ReadonlyArray<LogEntry>, term?: number): Promise<Array<number | undefined>>;
   /**
    * Logs a message that is not forwarded; with an identity, advances the replay position too, in
    * the same statement (a rejected event is processed: it must not come back after a restart).
+   * @param term - as for {@link logEvent}.
    * @returns false when a message with this `eventUuid` was rejected before (nothing written).
+   * @throws FencedWriteError when `term` is over (nothing written).
    */
-  logRejected(key: StreamKey, rejected: RejectedMessage, receivedAt: Date): Promise<boolean>;
+  logRejected(key: StreamKey, rejected: RejectedMessage, receivedAt: Date, term?: number): Promise<boolean>;
+  /**
+   * Starts a new leadership term for `node` (the cluster lease was just taken): bumps the term, which
+   * only grows. Waits for a fenced write of the previous term that is under way, so everything the
+   * previous leader logged is committed (and visible) when this resolves, and nothing it writes
+   * later can commit.
+   * @returns the new term.
+   */
+  takeLeadership(node: string): Promise<number>;
+  /** The leadership term in force (0 before any node led). */
+  leadershipTerm(): Promise<number>;
   /** Records when logged events were handed to socket.io and to how many sockets each, in one statement. */
   markForwarded(forwarded: ReadonlyArray<{ seq: number; socketsReached: number }>, forwardedAt: Date): Promise<void>;
   logIncident(incident: Incident): Promise<void>;
@@ -168,8 +204,19 @@ const ADVANCE_POSITION = `
  * Many events in one statement: one array parameter per column, rows inserted in arrival order (so
  * `seq` follows it), the position moved to the replay id of the last row written.
  */
-const LOG_EVENTS = `
-  WITH input AS (
+/**
+ * The fence of a cluster write: the `cluster_leader` row, only if `term` is still $N, share-locked
+ * until the statement commits (a term bump waits for it; a bump under way makes it re-read the row
+ * and find the new term).
+ */
+const fence = (param: string) => `fence AS (SELECT term FROM cluster_leader WHERE term = ${param}::bigint FOR SHARE)`;
+
+/**
+ * Fenced (a cluster leader's write, term in $14): rows are inserted only if the fence holds, and
+ * one marker row (all NULL) says it did.
+ */
+const logEventsSql = (fenced: boolean) => `
+  WITH ${fenced ? `${fence('$14')}, ` : ''}input AS (
     SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[],
                          $11::text[], $12::text[], $13::text[])
       WITH ORDINALITY AS i(event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
@@ -179,12 +226,14 @@ const LOG_EVENTS = `
                            source, request_id, changed_fields)
     SELECT $1, $2, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
            source, request_id, string_to_array(changed_fields, '${CHANGED_FIELDS_SEPARATOR}')
-      FROM input ORDER BY ord
+      FROM input ${fenced ? 'WHERE EXISTS (SELECT 1 FROM fence) ' : ''}ORDER BY ord
     ON CONFLICT (event_uuid) DO NOTHING
     RETURNING seq, replay_id, event_uuid
   ), written AS (SELECT replay_id FROM inserted ORDER BY seq DESC LIMIT 1),
   advanced AS (${ADVANCE_POSITION})
-  SELECT seq, event_uuid FROM inserted`;
+  SELECT seq, event_uuid FROM inserted${fenced ? ' UNION ALL SELECT NULL, NULL FROM fence' : ''}`;
+const LOG_EVENTS = logEventsSql(false);
+const LOG_EVENTS_FENCED = logEventsSql(true);
 
 const LOG_REJECTED = `
   WITH written AS (
@@ -194,6 +243,15 @@ const LOG_REJECTED = `
     RETURNING replay_id
   ), advanced AS (${ADVANCE_POSITION})
   SELECT 1 FROM written`;
+
+const LOG_REJECTED_FENCED = `
+  WITH ${fence('$9')}, written AS (
+    INSERT INTO rejected_event (org_id, channel, event_uuid, replay_id, reason, detail, message, received_at)
+    SELECT $1, $2, $3, $4::bigint, $5, $6, $7::jsonb, $8::timestamptz FROM fence
+    ON CONFLICT (event_uuid) DO NOTHING
+    RETURNING replay_id
+  ), advanced AS (${ADVANCE_POSITION})
+  SELECT (SELECT count(*) FROM fence)::int AS fenced_in, (SELECT count(*) FROM written)::int AS written`;
 
 const PRUNE = `
   WITH events AS (
@@ -224,16 +282,16 @@ export function createEventStore(db: Database): EventStore {
       state = 'up';
       return result;
     } catch (err) {
-      state = 'down';
+      state = err instanceof FencedWriteError ? 'up' : 'down'; // a refused term is an answer
       throw err;
     }
   };
 
-  const logEvents: EventStore['logEvents'] = (key, events) =>
+  const logEvents: EventStore['logEvents'] = (key, events, term) =>
     tracked(async (q) => {
       if (events.length === 0) return [];
       const column = <T>(pick: (e: ChatEvent) => T) => events.map(({ event }) => pick(event));
-      const rows = await q.query<{ seq: number; event_uuid: string }>(LOG_EVENTS, [
+      const params = [
         key.orgId,
         key.channel,
         column((e) => e.eventUuid),
@@ -248,8 +306,13 @@ export function createEventStore(db: Database): EventStore {
         events.map(({ provenance }) => provenance?.source ?? null),
         events.map(({ provenance }) => provenance?.requestId ?? null),
         events.map(({ provenance }) => (provenance?.changedFields ?? []).join(CHANGED_FIELDS_SEPARATOR)),
-      ]);
-      const seqByUuid = new Map(rows.map((row) => [row.event_uuid, row.seq]));
+      ];
+      let rows = await q.query<{ seq: number | null; event_uuid: string | null }>(term === undefined ? LOG_EVENTS : LOG_EVENTS_FENCED, term === undefined ? params : [...params, term]);
+      if (term !== undefined) {
+        if (!rows.some((row) => row.seq === null)) throw new FencedWriteError(term); // no marker: the fence did not hold
+        rows = rows.filter((row) => row.seq !== null);
+      }
+      const seqByUuid = new Map(rows.map((row) => [row.event_uuid!, row.seq!]));
       // A uuid repeated within `events` was written once: its first occurrence has the seq.
       return events.map(({ event }) => {
         const seq = seqByUuid.get(event.eventUuid);
@@ -270,16 +333,29 @@ export function createEventStore(db: Database): EventStore {
         return (await readReplayPosition(q, key))!;
       }),
 
-    logEvent: async (key, event, receivedAt, provenance) => (await logEvents(key, [{ event, receivedAt, provenance }]))[0],
+    logEvent: async (key, event, receivedAt, provenance, term) => (await logEvents(key, [{ event, receivedAt, provenance }], term))[0],
 
     logEvents,
 
-    logRejected: (key, r, receivedAt) =>
+    logRejected: (key, r, receivedAt, term) =>
       tracked(async (q) => {
-        const rows = await q.query(LOG_REJECTED, [
-          key.orgId, key.channel, r.identity?.eventUuid ?? null, r.identity?.replayId ?? null, r.reason, r.detail, JSON.stringify(r.message ?? null), receivedAt,
-        ]);
-        return rows.length > 0;
+        const params = [key.orgId, key.channel, r.identity?.eventUuid ?? null, r.identity?.replayId ?? null, r.reason, r.detail, JSON.stringify(r.message ?? null), receivedAt];
+        if (term === undefined) return (await q.query(LOG_REJECTED, params)).length > 0;
+        const [row] = await q.query<{ fenced_in: number; written: number }>(LOG_REJECTED_FENCED, [...params, term]);
+        if (!row?.fenced_in) throw new FencedWriteError(term);
+        return row.written > 0;
+      }),
+
+    leadershipTerm: () =>
+      tracked(async (q) => {
+        const rows = await q.query<{ term: number }>('SELECT term FROM cluster_leader');
+        return rows[0]?.term ?? 0;
+      }),
+
+    takeLeadership: (node) =>
+      tracked(async (q) => {
+        const rows = await q.query<{ term: number }>('UPDATE cluster_leader SET term = term + 1, node = $1, since = now() RETURNING term', [node]);
+        return rows[0]!.term;
       }),
 
     markForwarded: (forwarded, forwardedAt) =>

@@ -24,6 +24,13 @@ const replace = replaceModule as unknown as typeof replaceModule.default;
 const APEX = /^@salesforce\/apex\/(\w+)\.(\w+)$/;
 const RESOURCE_URL = /^@salesforce\/resourceUrl\/(\w+)$/;
 const VIRTUAL = '\0preview:';
+/**
+ * The base components' gate for ElementInternals in lightning-base-combobox (lightning-combobox, the
+ * time part of lightning-input type="datetime"). LWC OSS stubs every gate as on, but ElementInternals
+ * does not work under the synthetic shadow the preview runs (as Lightning Experience does): the
+ * component would throw "attachInternals API is not supported in synthetic shadow". Closed here.
+ */
+const COMBOBOX_INTERNALS_GATE = '@salesforce/gate/bc.260.enableComboboxElementInternals';
 
 /**
  * Resolves the platform modules the component imports to browser shims. Only these are handled
@@ -32,13 +39,15 @@ const VIRTUAL = '\0preview:';
  * - `@salesforce/apex/<Class>.<method>` → a call to the dev org (client/shims/apex.js);
  * - `@salesforce/user/Id` → this tab's user (client/shims/user-id.js);
  * - `@salesforce/resourceUrl/<name>` → the URL the bridge serves force-app's `<name>.resource` at;
- * - `lightning/platformResourceLoader` → a `<script>` loader (client/shims/platform-resource-loader.js).
+ * - `lightning/platformResourceLoader` → a `<script>` loader (client/shims/platform-resource-loader.js);
+ * - one gate of the base components, {@link COMBOBOX_INTERNALS_GATE}, → off.
  */
 function platformModules(paths: PreviewPaths, knownResources: Set<string>): Plugin {
   const shim = (name: string) => join(paths.client, 'shims', name);
   return {
     name: 'sf-chat-bridge-preview-platform-modules',
     resolveId(source) {
+      if (source === COMBOBOX_INTERNALS_GATE) return `${VIRTUAL}${source}`;
       if (source === '@salesforce/user/Id') return shim('user-id.js');
       if (source === 'lightning/platformResourceLoader') return shim('platform-resource-loader.js');
       if (APEX.test(source) || RESOURCE_URL.test(source)) return `${VIRTUAL}${source}`;
@@ -47,6 +56,7 @@ function platformModules(paths: PreviewPaths, knownResources: Set<string>): Plug
     load(id) {
       if (!id.startsWith(VIRTUAL)) return null;
       const source = id.slice(VIRTUAL.length);
+      if (source === COMBOBOX_INTERNALS_GATE) return 'export default { isOpen: () => false };'; // the shape of lightning-base-components' gate stub
       const apex = APEX.exec(source);
       if (apex) {
         const [, className, method] = apex;
@@ -137,6 +147,9 @@ export async function buildPreviewBundle(
       }),
       lwc({
         rootDir: paths.root,
+        // lightning-datatable (chatAudit) pulls in a base component that uses lwc:component, as the
+        // platform allows; LWC OSS only compiles it with dynamic components enabled.
+        enableDynamicComponents: true,
         modules: [...componentAliases(paths), { npm: 'lightning-base-components' }],
         defaultModules: runtimeModules(paths),
       }),

@@ -5,6 +5,7 @@
  * is current, whether one is being built) and its express routes:
  *
  * - `GET /`                       the page: user picker or chat room (or "building…", or the build error)
+ * - `GET /admin`                  the same page running chatAudit (the Chat Admin app's audit) instead
  * - `GET /preview/status`         `{ state, key, durationMs?, message? }`, polled by the building page
  * - `GET /preview/build/<key>/…`  the bundle (content-addressed, cached for a year)
  * - `GET /preview/resources/<n>`  force-app's static resource `<n>` — the very file the org gets
@@ -22,7 +23,7 @@ import type { Logger } from 'pino';
 import { buildKey } from './build-key.js';
 import { buildOnce } from './build-lock.js';
 import { buildInChildProcess, type BuildManifest } from './build-process.js';
-import { renderPage } from './page.js';
+import { renderPage, type PreviewView } from './page.js';
 import { BUILD_URL_PREFIX, previewPaths, RESOURCE_URL_PREFIX, type PreviewPaths } from './paths.js';
 
 /** Options of {@link createPreview}. */
@@ -141,7 +142,7 @@ export function createPreview(options: PreviewOptions): Preview {
     return new URL(req.originalUrl, canonical).toString();
   }
 
-  function page(req: Request, res: Response): void {
+  function page(view: PreviewView, req: Request, res: Response): void {
     const redirect = canonicalRedirect(req);
     if (redirect) {
       res.redirect(302, redirect);
@@ -156,13 +157,14 @@ export function createPreview(options: PreviewOptions): Preview {
           bundleUrl: `${BUILD_URL_PREFIX}${status.key}/main.js`,
           devOrgUrl: options.devOrgUrl,
           bridgeUrl,
+          view,
         }),
       );
     } else if (status.state === 'failed') {
-      res.status(500).type('html').send(renderPage({ state: 'failed', message: status.message }));
+      res.status(500).type('html').send(renderPage({ state: 'failed', message: status.message, view }));
     } else {
       // 200, not 503: the page works (it waits and reloads), and browsers log a 503 as an error.
-      res.type('html').send(renderPage({ state: 'building' }));
+      res.type('html').send(renderPage({ state: 'building', view }));
     }
   }
 
@@ -180,7 +182,8 @@ export function createPreview(options: PreviewOptions): Preview {
 
   return {
     routes(app) {
-      app.get('/', page);
+      app.get('/', (req, res) => page('chat', req, res));
+      app.get('/admin', (req, res) => page('admin', req, res));
       app.get('/preview/status', (_req, res) => {
         res.set('Cache-Control', 'no-store').json(status);
       });

@@ -5,11 +5,21 @@
  * `/preview/status` and reloads when it is ready, or the build error.
  */
 
+/**
+ * Which component the page runs: `chat` (websocketChat, at `/`) or `admin` (chatAudit, at `/admin`).
+ */
+export type PreviewView = 'chat' | 'admin';
+
 /** What the page shows. */
 export type PageState =
-  | { state: 'ready'; bundleUrl: string; devOrgUrl: string; bridgeUrl: string | undefined }
-  | { state: 'building' }
-  | { state: 'failed'; message: string };
+  | { state: 'ready'; bundleUrl: string; devOrgUrl: string; bridgeUrl: string | undefined; view?: PreviewView }
+  | { state: 'building'; view?: PreviewView }
+  | { state: 'failed'; message: string; view?: PreviewView };
+
+const VIEWS: Record<PreviewView, { title: string; component: string }> = {
+  chat: { title: 'Chat', component: 'The websocketChat component from force-app, on the embedded dev org.' },
+  admin: { title: 'Chat audit', component: 'The chatAudit component from force-app, on the embedded dev org.' },
+};
 
 /** Where the page's stylesheet comes from (served from @salesforce-ux/design-system). */
 export const SLDS_STYLESHEET = '/assets/styles/salesforce-lightning-design-system.min.css';
@@ -56,17 +66,18 @@ function main(page: PageState): string {
 
 /** Renders the page for a state. */
 export function renderPage(page: PageState): string {
+  const view = page.view ?? 'chat';
   const head = [
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<title>Chat · sf-chat-bridge preview</title>',
+    `<title>${VIEWS[view].title} · sf-chat-bridge preview</title>`,
     `<link rel="stylesheet" href="${SLDS_STYLESHEET}">`,
-    '<style>body{background:#f3f3f3;min-height:100vh}.preview-main{max-width:64rem;margin:0 auto}.preview-user{width:100%;border:1px solid #dddbda;cursor:pointer;text-align:left}.preview-user:hover{background:#f3f6f9}</style>',
+    '<style>body{background:#f3f3f3;min-height:100vh}.preview-main{max-width:64rem;margin:0 auto}.preview-main.preview-wide{max-width:90rem}.preview-user{width:100%;border:1px solid #dddbda;cursor:pointer;text-align:left}.preview-user:hover{background:#f3f6f9}</style>',
   ];
   let tail = '';
   if (page.state === 'ready') {
     head.push(
-      `<script type="application/json" id="preview-config">${scriptJson({ devOrgUrl: page.devOrgUrl, bridgeUrl: page.bridgeUrl ?? null })}</script>`,
+      `<script type="application/json" id="preview-config">${scriptJson({ devOrgUrl: page.devOrgUrl, bridgeUrl: page.bridgeUrl ?? null, view })}</script>`,
     );
     tail = `<script type="module" src="${escapeHtml(page.bundleUrl)}" onerror="${escapeHtml(BUNDLE_FAILED_SCRIPT)}"></script>`;
   } else if (page.state === 'building') {
@@ -79,10 +90,10 @@ ${head.join('\n')}
 </head>
 <body>
 <header class="slds-page-header slds-m-bottom_medium">
-  <div class="slds-page-header__row preview-main">
+  <div class="slds-page-header__row preview-main${view === 'admin' ? ' preview-wide' : ''}">
     <div class="slds-page-header__col-title">
       <h1 class="slds-page-header__title">sf-chat-bridge · local preview</h1>
-      <p class="slds-page-header__name-meta">The websocketChat component from force-app, on the embedded dev org.</p>
+      <p class="slds-page-header__name-meta">${VIEWS[view].component} <a href="${view === 'admin' ? '/' : '/admin'}" data-id="preview-other-view">${view === 'admin' ? 'Open the chat' : 'Open the admin audit'}</a></p>
     </div>
     <div class="slds-page-header__col-actions slds-grid slds-grid_vertical-align-center">
       <span id="preview-who" class="slds-m-right_small" data-id="preview-who"></span>
@@ -90,7 +101,7 @@ ${head.join('\n')}
     </div>
   </div>
 </header>
-<main id="app" class="preview-main slds-p-horizontal_medium">${main(page)}</main>
+<main id="app" class="preview-main${view === 'admin' ? ' preview-wide' : ''} slds-p-horizontal_medium">${main(page)}</main>
 ${tail}
 </body>
 </html>

@@ -125,4 +125,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ LEGACY_EVENT_NAMES: ' true ' }).legacyEventNames).toBe(true);
     expect(problems({ LEGACY_EVENT_NAMES: 'yes' })).toMatch(/LEGACY_EVENT_NAMES: LEGACY_EVENT_NAMES must be true or false/);
   });
+
+  it('runs as a cluster node only with REDIS_URL, which needs DATABASE_URL; CLUSTER_LEASE_MS is checked', () => {
+    const db = { DATABASE_URL: 'postgres://db/bridge' };
+    expect(loadConfig(db).cluster).toBeUndefined();
+    expect(loadConfig({ ...db, REDIS_URL: '' }).cluster).toBeUndefined();
+    expect(loadConfig({ ...db, REDIS_URL: 'redis://127.0.0.1:6379' }).cluster).toEqual({ redisUrl: 'redis://127.0.0.1:6379', leaseMs: 10_000 });
+    expect(loadConfig({ ...db, REDIS_URL: 'rediss://:p@kv.example.com:6380', CLUSTER_LEASE_MS: '4000' }).cluster).toEqual({ redisUrl: 'rediss://:p@kv.example.com:6380', leaseMs: 4_000 });
+    expect(problems({ REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(/REDIS_URL needs DATABASE_URL/);
+    expect(problems({ ...db, REDIS_URL: 'http://x' })).toMatch(/REDIS_URL: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    for (const bad of ['500', '1.5e3x', '2500.5', '9999999']) {
+      expect(problems({ ...db, REDIS_URL: 'redis://r', CLUSTER_LEASE_MS: bad }), bad).toMatch(/CLUSTER_LEASE_MS: CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000/);
+    }
+  });
 });

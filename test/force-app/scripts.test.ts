@@ -125,7 +125,7 @@ describe('scripts/sf/*.sh', () => {
   const SETUP_STEPS = [
     'org create scratch --definition-file config/project-scratch-def.json --alias my-org --set-default --duration-days 3 --wait 20',
     'project deploy start --source-dir force-app --target-org my-org --wait 30',
-    'org assign permset --name Chat_User --target-org my-org',
+    'org assign permset --name Chat_User --name Chat_Auditor --target-org my-org',
     'data import tree --plan data/sample-data-plan.json --target-org my-org',
     'apex run test --test-level RunLocalTests --code-coverage --result-format human --wait 30 --target-org my-org',
     'org open --target-org my-org',
@@ -163,7 +163,7 @@ describe('scripts/sf/*.sh', () => {
 
   it('assigns the permission sets that exist', () => {
     const names = [...read(join(ROOT, 'scripts', 'sf', 'assign-permsets.sh')).matchAll(/--name\s+(\w+)/g)].map((m) => m[1]);
-    expect(names).toEqual(['Chat_User', 'Chat_Bridge_Integration']);
+    expect(names).toEqual(['Chat_User', 'Chat_Auditor', 'Chat_Bridge_Integration']);
     for (const name of names) {
       expect(existsSync(metaPath('permissionsets', `${name}.permissionset-meta.xml`)), name).toBe(true);
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { FORCE_APP, metaPath, readXml, walk } from './support/force-app.js';
+import { CHAT_EVENT_FIELDS } from '../../bridge/events/contract.js';
 
 let outDir: string;
 let componentSet: ComponentSet;
@@ -89,7 +90,7 @@ describe('source-deploy-retrieve conversion', () => {
   it('folds the event fields into the converted Chat_Event__e object', () => {
     const object = readXml(join(outDir, 'objects', 'Chat_Event__e.object')).CustomObject;
     expect(object.publishBehavior).toBe('PublishAfterCommit');
-    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(['Changed_Fields__c', 'Record_Id__c', 'Request_Id__c', 'Source__c', 'Type__c', 'User_Id__c']);
+    expect(object.fields.map((f: { fullName: string }) => f.fullName).sort()).toEqual(Object.values(CHAT_EVENT_FIELDS).sort());
   });
 
   it('copies code byte for byte and leaves tests and mocks out', () => {

@@ -69,7 +69,7 @@ function cursor<T extends z.ZodType>(shape: T) {
 }
 
 const eventPosition = z
-  .tuple([z.iso.datetime(), z.union([z.literal(0), z.literal(1)]), z.number().int().nonnegative()])
+  .tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), z.union([z.literal(0), z.literal(1)]), z.number().int().nonnegative()])
   .transform(([receivedAt, origin, id]): AuditEventPosition => ({ receivedAt, origin, id }));
 const incidentPosition = z.tuple([z.number().int().positive()]).transform(([id]) => id);
 

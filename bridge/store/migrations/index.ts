@@ -5,6 +5,7 @@
  */
 import { eventLog } from './0001-event-log.js';
 import { audit } from './0002-audit.js';
+import { leadershipTerm } from './0003-leadership-term.js';
 
 /** One schema change: statements run in order, in the one transaction of {@link migrate}. */
 export interface Migration {
@@ -14,4 +15,4 @@ export interface Migration {
   up: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [eventLog, audit];
+export const MIGRATIONS: readonly Migration[] = [eventLog, audit, leadershipTerm];

@@ -1,10 +1,11 @@
 /**
  * Entry of the local preview page. Loads synthetic shadow first (so the global SLDS stylesheet
  * reaches inside the base components, as in Lightning Experience), then either shows the user
- * picker or opens the chat room as this tab's user. `?user=<first name|id>` picks a user directly.
+ * picker or opens, as this tab's user, the chat room (`/`) or the admin audit (`/admin`, the page's
+ * `view`). `?user=<first name|id>` picks a user directly.
  */
 import '@lwc/synthetic-shadow';
-import { clearSession, currentSession, findUser, listUsers, signIn } from './session.js';
+import { clearSession, currentSession, findUser, listUsers, previewConfig, signIn } from './session.js';
 import { renderPicker } from './picker.js';
 import { sameUserId } from 'c/chatSocket';
 
@@ -30,8 +31,16 @@ function showSignedIn(session) {
     }
 }
 
+const isAdminView = () => previewConfig().view === 'admin';
+
 async function openRoom(session) {
     showSignedIn(session);
+    if (isAdminView()) {
+        document.title = `${session.name} · Chat audit · sf-chat-bridge preview`;
+        const { mountAudit } = await import('./admin.js');
+        mountAudit(app);
+        return;
+    }
     document.title = `${session.name} · Chat · sf-chat-bridge preview`;
     const { mountRoom } = await import('./room.js');
     mountRoom(app);
@@ -68,7 +77,7 @@ async function start() {
     if (wanted) {
         const user = findUser(users, wanted);
         if (!user) {
-            renderPicker(app, users, pick, `There is no sample user "${wanted}".`);
+            renderPicker(app, users, pick, `There is no sample user "${wanted}".`, isAdminView());
             return;
         }
         if (!session || !sameUserId(session.userId, user.id)) {
@@ -78,7 +87,7 @@ async function start() {
     if (session) {
         await openRoom(session);
     } else {
-        renderPicker(app, users, pick);
+        renderPicker(app, users, pick, undefined, isAdminView());
     }
 }
 

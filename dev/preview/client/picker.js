@@ -40,11 +40,19 @@ function avatar(user) {
 /**
  * Shows the sample users; calls `onChoose(user)` when one is clicked.
  * @param {HTMLElement} container Where the picker goes (its content is replaced).
- * @param {Array<{id: string, name: string, photoUrl: string, chatActive: boolean}>} users Sample users.
- * @param {(user: object) => Promise<void>} onChoose Opens the room as that user.
+ * @param {Array<{id: string, name: string, photoUrl: string, chatActive: boolean, permissionSets?: string[]}>} users Sample users.
+ * @param {(user: object) => Promise<void>} onChoose Opens the room (or the audit) as that user.
  * @param {string} [notice] A message shown above the list (e.g. an unknown `?user=`).
+ * @param {boolean} [forAudit] The admin page: say who holds Chat Auditor instead of who is in the chat.
  */
-export function renderPicker(container, users, onChoose, notice) {
+export function renderPicker(container, users, onChoose, notice, forAudit = false) {
+    const detail = (user) => {
+        const auditor = (user.permissionSets || []).includes('Chat_Auditor');
+        if (forAudit) {
+            return auditor ? 'Chat Auditor: may open the audit' : 'No Chat Auditor permission set';
+        }
+        return `${user.chatActive ? 'In the chat' : 'Not in the chat'}${auditor ? ' · Chat Auditor' : ''}`;
+    };
     const list = el(
         'ul',
         { class: 'slds-grid slds-wrap slds-gutters_small', 'aria-label': 'Sample users' },
@@ -64,7 +72,7 @@ export function renderPicker(container, users, onChoose, notice) {
                         'span',
                         { class: 'slds-m-left_small slds-text-align_left' },
                         el('span', { class: 'slds-text-heading_small slds-show' }, user.name),
-                        el('span', { class: 'slds-text-body_small slds-text-color_weak' }, user.chatActive ? 'In the chat' : 'Not in the chat')
+                        el('span', { class: 'slds-text-body_small slds-text-color_weak' }, detail(user))
                     )
                 )
             )
@@ -89,7 +97,9 @@ export function renderPicker(container, users, onChoose, notice) {
             el(
                 'p',
                 { class: 'slds-text-body_regular slds-m-bottom_medium' },
-                'Pick a sample user of the embedded dev org. Each browser tab remembers its own user, so open a second tab (or window) as someone else to chat with yourself.'
+                forAudit
+                    ? 'Pick a sample user of the embedded dev org to open the chat audit as. Only holders of the Chat Auditor permission set (Maya) may read it; the others are refused, as in an org.'
+                    : 'Pick a sample user of the embedded dev org. Each browser tab remembers its own user, so open a second tab (or window) as someone else to chat with yourself.'
             ),
             notice ? el('div', { class: 'slds-notify slds-notify_alert slds-alert_warning slds-m-bottom_medium', role: 'alert' }, notice) : null,
             users.length ? list : el('p', { class: 'slds-text-color_weak' }, 'The dev org has no sample users.')

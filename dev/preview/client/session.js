@@ -10,7 +10,7 @@ const STORAGE_KEY = 'sf-chat-bridge.preview.session';
 
 /**
  * The configuration the bridge embedded in the page.
- * @returns {{devOrgUrl: string, bridgeUrl: string|null}} Dev org base URL (no trailing slash).
+ * @returns {{devOrgUrl: string, bridgeUrl: string|null, view: "chat"|"admin"}} Dev org base URL (no trailing slash), bridge URL, and which component the page runs.
  * @throws {Error} When the page has no configuration (not served by the bridge's preview route).
  */
 export function previewConfig() {

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function start(store?: EventStore): Promise<Stack> {
   stack = await startStack({}, {}, { store });
-  await waitFor(() => stack!.bridge.subscriber.state() === 'connected', 'subscribed');
+  await waitFor(() => stack!.bridge.subscriber!.state() === 'connected', 'subscribed');
   return stack;
 }
 

@@ -10,7 +10,7 @@ import { settle, waitFor } from '../../helpers/wait-for.js';
 let stack: Stack;
 beforeEach(async () => {
   stack = await startStack();
-  await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'bridge subscribed');
+  await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'bridge subscribed');
 });
 afterEach(() => stack.close());
 
@@ -90,7 +90,7 @@ describe('delivery', () => {
   it('with LEGACY_EVENT_NAMES=true also sends the names the original component listened to', async () => {
     await stack.close();
     stack = await startStack({ LEGACY_EVENT_NAMES: 'true' });
-    await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'bridge subscribed');
+    await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'bridge subscribed');
     const w = await stack.connect();
     const published = [await stack.publish('MESSAGE_CREATED'), await stack.publish('USER_ENTERED')];
     await waitFor(() => w.of('refreshChatUsers').length === 1, 'the legacy presence event');

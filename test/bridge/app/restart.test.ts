@@ -11,7 +11,7 @@ afterEach(() => stack.close());
 describe('restart', () => {
   it('subscribes with the stored replay id and delivers what was published while down', async () => {
     stack = await startStack();
-    await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'subscribed');
     expect(stack.devOrg.observed.subscribes.at(-1)).toMatchObject({ replayId: -1, successful: true });
     const w = await stack.connect();
     await stack.publish();
@@ -23,7 +23,7 @@ describe('restart', () => {
     await stack.publish('USER_ENTERED');
     await stack.publish('MESSAGE_CREATED');
     await stack.restartBridge();
-    await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'subscribed after restart');
+    await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'subscribed after restart');
     expect(stack.devOrg.observed.subscribes.at(-1)).toMatchObject({ replayId: lastSeen, successful: true });
     // the two events published while it was down are forwarded by the new process
     await waitFor(async () => {

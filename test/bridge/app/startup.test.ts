@@ -37,6 +37,6 @@ describe('startup', () => {
     });
     socket.close();
     expect(outcome).toBe('connected');
-    expect(bridge.subscriber.session()).toBeDefined();
+    expect(bridge.subscriber!.session()).toBeDefined();
   });
 });

@@ -31,7 +31,7 @@ describe('store faults', () => {
     server = await startPostgresServer();
     store = await openStore({ kind: 'postgres', url: server.url }, pino({ level: 'silent' }));
     stack = await startStack({}, {}, { store });
-    await waitFor(() => stack!.bridge.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => stack!.bridge.subscriber!.state() === 'connected', 'subscribed');
     const watcher = await stack.connect();
     const readyz = async () => {
       const res = await fetch(`${stack!.url}/readyz`);
@@ -83,7 +83,7 @@ describe('store faults', () => {
     };
     store = createEventStore(lossy);
     stack = await startStack({}, {}, { store });
-    await waitFor(() => stack!.bridge.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => stack!.bridge.subscriber!.state() === 'connected', 'subscribed');
     const watcher = await stack.connect();
 
     const published = [await stack.publish()];

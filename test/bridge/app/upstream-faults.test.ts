@@ -11,7 +11,7 @@ let watchers: Watcher[];
 
 beforeEach(async () => {
   stack = await startStack();
-  await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'bridge subscribed');
+  await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'bridge subscribed');
   watchers = await Promise.all([stack.connect(), stack.connect()]);
 });
 afterEach(() => stack.close());
@@ -32,7 +32,7 @@ async function survives(inject: () => unknown, heal: () => void = () => undefine
   for (const w of watchers) await waitFor(() => uuids(w).includes(after), 'event after the fault', { timeoutMs: 15_000 });
   await settle(300);
   watchers.forEach((w, i) => expect(uuids(w).slice(already[i])).toEqual(published));
-  await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'connected again');
+  await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'connected again');
   await oneSubscription();
 }
 
@@ -137,7 +137,7 @@ describe('watchdog', () => {
     await stack.close();
     // faye's own HTTP timeout is 1.2 × the advised timeout (3.6 s); the watchdog fires at 3 s + 0.3 s.
     stack = await startStack({}, { advisedTimeoutMs: 3_000 }, { watchdogMarginMs: 300 });
-    await waitFor(() => stack.bridge.subscriber.state() === 'connected', 'bridge subscribed');
+    await waitFor(() => stack.bridge.subscriber!.state() === 'connected', 'bridge subscribed');
     watchers = [await stack.connect()];
     await survives(
       async () => {

@@ -3,8 +3,16 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_MS } from '../../../bridge/events/contract.js';
-import { MAX_TOKEN_CHARS, TOKEN_REFUSAL_MESSAGES, TokenError, createTokenVerifier, type TokenRefusal, type TokenVerifierOptions } from '../../../bridge/gateway/token.js';
+import { AUDIT_SCOPE, DEFAULT_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_MS } from '../../../bridge/events/contract.js';
+import {
+  MAX_TOKEN_CHARS,
+  TOKEN_REFUSAL_MESSAGES,
+  TokenError,
+  createTokenClaimsVerifier,
+  createTokenVerifier,
+  type TokenRefusal,
+  type TokenVerifierOptions,
+} from '../../../bridge/gateway/token.js';
 import { b64url, rsaFixture, signToken, type RsaFixture } from './support/keys.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
@@ -67,6 +75,33 @@ describe('createTokenVerifier: set-up', () => {
     expect(() => createTokenVerifier({ ...base, publicKeyPem: ec })).toThrow(/ec key; RS256 needs RSA/);
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(() => createTokenVerifier({ ...base, publicKeyPem: small })).toThrow(/1024-bit/);
+  });
+});
+
+describe('scopes (the admin token)', () => {
+  const options: TokenVerifierOptions = { secret: SECRET, audience: DEFAULT_TOKEN_AUDIENCE, orgId: () => ORG_15, now: () => NOW };
+
+  it('the claims verifier answers the space-delimited scopes, and nothing for a missing or non-string scope', async () => {
+    const verify = createTokenClaimsVerifier(options);
+    expect((await verify(await signToken(claims({ scope: `chat:read ${AUDIT_SCOPE}` }), SECRET))).scopes).toEqual(['chat:read', AUDIT_SCOPE]);
+    expect((await verify(await signToken(claims(), SECRET))).scopes).toEqual([]);
+    expect((await verify(await signToken(claims({ scope: [AUDIT_SCOPE] }), SECRET))).scopes).toEqual([]);
+  });
+
+  it('refuses exactly what the socket verifier refuses: a scope opens no token the identity would not', async () => {
+    const verify = createTokenClaimsVerifier(options);
+    for (const bad of [claims({ scope: AUDIT_SCOPE, org: '00D000000000002' }), claims({ scope: AUDIT_SCOPE, exp: nowS - 60 }), claims({ scope: AUDIT_SCOPE, aud: 'other' })]) {
+      const token = await signToken(bad, SECRET);
+      expect(await refusalOf(verify(token))).toBe(await refusalOf(createTokenVerifier(options)(token)));
+    }
+  });
+
+  it('sockets get the identity only: an admin token gives the socket data a chat token gives', async () => {
+    const socketVerifier = createTokenVerifier(options);
+    const chat = await socketVerifier(await signToken(claims(), SECRET));
+    const withScope = await socketVerifier(await signToken(claims({ scope: AUDIT_SCOPE }), SECRET));
+    expect(withScope).toEqual(chat);
+    expect(Object.keys(withScope).sort()).toEqual(['expiresAt', 'name', 'orgId', 'userId']);
   });
 });
 

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../../bridge/events/contract.js';
 import type { Database } from '../../../bridge/store/database.js';
-import { createEventStore, type EventStore, type StreamKey } from '../../../bridge/store/event-store.js';
+import { createEventStore, FencedWriteError, type EventStore, type StreamKey } from '../../../bridge/store/event-store.js';
 import { migrate } from '../../../bridge/store/migrate.js';
 import { MIGRATIONS } from '../../../bridge/store/migrations/index.js';
 import { openPgliteDatabase } from '../../../bridge/store/pglite-database.js';
@@ -72,6 +72,36 @@ describe.each(backends)('event store on %s', (_name, open) => {
     // The same EventUuid again (a replay after a reconnect): not logged, position not moved back.
     expect(await store.logEvent(key, { ...first }, new Date())).toBeUndefined();
     expect(await store.replayPosition(key)).toBe(later.replayId);
+  });
+
+  it('fences cluster writes by leadership term: a term that is over writes nothing, neither event nor position', async () => {
+    const key = newKey();
+    const first = await store.takeLeadership('node-a');
+    const logged = chatEvent();
+    const seq = await store.logEvent(key, logged, new Date(), undefined, first);
+    expect(seq).toBeTypeOf('number');
+    expect(await store.logEvent(key, { ...logged }, new Date(), undefined, first), 'a duplicate under a live term').toBeUndefined();
+
+    const second = await store.takeLeadership('node-b');
+    expect(second, 'the term only grows').toBeGreaterThan(first);
+    const stale = chatEvent();
+    await expect(store.logEvent(key, stale, new Date(), undefined, first)).rejects.toBeInstanceOf(FencedWriteError);
+    const rejected = { identity: { replayId: stale.replayId, eventUuid: stale.eventUuid }, reason: 'unknown-type' as const, detail: 'x', message: {} };
+    await expect(store.logRejected(key, rejected, new Date(), first)).rejects.toBeInstanceOf(FencedWriteError);
+    expect(await store.replayPosition(key), 'the stale leader moved no position').toBe(logged.replayId);
+    expect((await store.eventsAfter(seq!, { stream: key })).length, 'and logged no event').toBe(0);
+    expect(store.state(), 'a refused term is not a store outage').toBe('up');
+
+    const next = chatEvent();
+    expect(await store.logEvent(key, next, new Date(), undefined, second)).toBeGreaterThan(seq!);
+    expect(await store.logRejected(key, { ...rejected, identity: { replayId: next.replayId + 1, eventUuid: randomUUID() } }, new Date(), second)).toBe(true);
+    expect(await store.replayPosition(key)).toBe(next.replayId + 1);
+    // The batch of one CometD answer is fenced as a whole; a batch of duplicates under a live term is no fence refusal.
+    const batch = [chatEvent(), chatEvent()].map((event) => ({ event, receivedAt: new Date() }));
+    await expect(store.logEvents(key, batch, first)).rejects.toBeInstanceOf(FencedWriteError);
+    expect(await store.replayPosition(key)).toBe(next.replayId + 1);
+    expect((await store.logEvents(key, batch, second)).every((seq) => seq !== undefined)).toBe(true);
+    expect(await store.logEvents(key, batch, second)).toEqual([undefined, undefined]);
   });
 
   it('logs the events of one answer in one statement, in arrival order; duplicates (logged before or repeated in it) get no seq', async () => {

@@ -50,14 +50,14 @@ describe('old replay.json', () => {
       legacyReplay: await readLegacyReplayFile(path, CHANNEL, logger),
     });
     const port = await bridge.listen(0, '127.0.0.1');
-    await waitFor(() => bridge!.subscriber.state() === 'connected', 'subscribed');
+    await waitFor(() => bridge!.subscriber!.state() === 'connected', 'subscribed');
     expect(devOrg.observed.subscribes.at(-1)).toMatchObject({ replayId: lastProcessed.replayId, successful: true });
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.imported`)).toBe(true);
 
     // The missed event was replayed and logged; it is the store's position now.
     const token = await signBridgeToken({ userId: '005000000000001AAA', name: 'Upgrader', orgId: devOrg.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE });
-    await waitFor(async () => (await store.replayPosition({ orgId: bridge!.subscriber.session()!.orgId, channel: CHANNEL })) === missed.replayId, 'position of the missed event');
+    await waitFor(async () => (await store.replayPosition({ orgId: bridge!.subscriber!.session()!.orgId, channel: CHANNEL })) === missed.replayId, 'position of the missed event');
     const logged = await store.eventsAfter(0, { limit: 100_000 });
     expect(logged.filter((l) => l.event.eventUuid === missed.eventUuid)).toHaveLength(1);
     const socket = io(`http://127.0.0.1:${port}`, { auth: { token }, forceNew: true, reconnection: false, transports: ['websocket'] });

@@ -127,11 +127,23 @@ describe('preview routes on a dev-mode bridge', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     const config = JSON.parse(/<script type="application\/json" id="preview-config">(.*?)<\/script>/.exec(html)![1]!);
-    expect(config).toEqual({ devOrgUrl: stack.devOrg.url, bridgeUrl: stack.url });
+    expect(config).toEqual({ devOrgUrl: stack.devOrg.url, bridgeUrl: stack.url, view: 'chat' });
     const bundleUrl = /<script type="module" src="([^"]+)"/.exec(html)![1]!;
     const bundle = await fetch(`${stack.url}${bundleUrl}`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('serves the admin audit page at /admin: the same bundle, running chatAudit', async () => {
+    const [chat, admin] = await Promise.all([fetch(`${stack.url}/`), fetch(`${stack.url}/admin`)]);
+    const [chatHtml, adminHtml] = await Promise.all([chat.text(), admin.text()]);
+    const config = JSON.parse(/<script type="application\/json" id="preview-config">(.*?)<\/script>/.exec(adminHtml)![1]!);
+
+    expect(admin.status).toBe(200);
+    expect(config).toEqual({ devOrgUrl: stack.devOrg.url, bridgeUrl: stack.url, view: 'admin' });
+    expect(adminHtml).toContain('<title>Chat audit · sf-chat-bridge preview</title>');
+    const bundleOf = (html: string) => /<script type="module" src="([^"]+)"/.exec(html)![1]!;
+    expect(bundleOf(adminHtml)).toBe(bundleOf(chatHtml));
   });
 
   it('redirects another loopback spelling of the host to the bridge URL (the socket Origin must be its own)', async () => {

@@ -34,7 +34,7 @@ const EMPTY_FILTERS = Object.freeze({ from: '', to: '', type: '', userId: '', re
 
 const COLUMNS = [
     { label: 'Created', fieldName: 'createdDate', type: 'date', typeAttributes: DATE_TIME, initialWidth: 190 },
-    { label: 'Type', fieldName: 'type' },
+    { label: 'Type', fieldName: 'type', initialWidth: 190 },
     { label: 'Source', fieldName: 'sourceLabel' },
     {
         label: 'Record',

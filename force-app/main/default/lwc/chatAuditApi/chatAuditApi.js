@@ -74,7 +74,7 @@ export class AuditApiError extends Error {
     }
 }
 
-async function errorOf(response) {
+async function errorOf(response, path) {
     let body = null;
     try {
         body = await response.json();
@@ -89,7 +89,7 @@ async function errorOf(response) {
     } else if (message) {
         text = message;
     } else {
-        text = `The bridge answered HTTP ${response.status}.`;
+        text = `The bridge answered HTTP ${response.status} to ${path}.`;
     }
     return new AuditApiError(text, { status: response.status, code: body && body.error, parameter });
 }
@@ -153,7 +153,7 @@ export class AuditClient {
             }
             if (response.status !== 401 || attempt > 0) {
                 // eslint-disable-next-line no-await-in-loop
-                throw await errorOf(response);
+                throw await errorOf(response, path);
             }
         }
     }

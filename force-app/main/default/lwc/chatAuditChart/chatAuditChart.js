@@ -194,8 +194,11 @@ export default class ChatAuditChart extends LightningElement {
         if (!buckets.length) {
             return [];
         }
-        const picks = [...new Set([0, Math.floor((buckets.length - 1) / 2), buckets.length - 1])];
-        return picks.map((i) => ({ key: buckets[i].start, x: this.centerX(i), label: timeLabel(buckets[i].start, this.bucket) }));
+        const last = buckets.length - 1;
+        const picks = [...new Set([0, Math.floor(last / 2), last])];
+        // The first and last labels hang inwards so that neither is cut off at the chart's edge.
+        const anchor = (i) => (picks.length === 1 ? 'middle' : i === 0 ? 'start' : i === last ? 'end' : 'middle');
+        return picks.map((i) => ({ key: buckets[i].start, x: this.centerX(i), anchor: anchor(i), label: timeLabel(buckets[i].start, this.bucket) }));
     }
 
     get axisLeft() {
