@@ -70,7 +70,7 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
     [ana, ben] = stack.devOrg.data.users() as unknown as [typeof ana, typeof ben];
     admin = await token({ scope: AUDIT_SCOPE });
     // A new org's subscription starts at new events (-1): publish only once it is live.
-    await waitFor(async () => (await fetch(`${stack.url}/readyz`)).status === 200, 'the subscription', { timeoutMs: 15_000 });
+    await waitFor(async () => (await fetch(`${stack.url}/readyz`)).status === 200, 'the subscription', { timeoutMs: 30_000 });
     // Twelve REST inserts by Ana, one REST edit by Ben, one component post by Ben, one off-contract publish.
     for (let i = 0; i < 12; i += 1) {
       const created = await rest(ana.Id, 'POST', 'Chat_Message__c/', { Content__c: `rest ${i}` });
@@ -84,7 +84,7 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
     });
     auraId = ((await posted.json()) as { id: string }).id;
     await stack.devOrg.publishEvent({ Type__c: 'MESSAGE_EXPLODED', Record_Id__c: restIds[1], User_Id__c: ana.Id });
-    await waitFor(async () => (await events('?limit=1000')).events.length === 15, 'the 15 events in the log', { timeoutMs: 15_000 });
+    await waitFor(async () => (await events('?limit=1000')).events.length === 15, 'the 15 events in the log', { timeoutMs: 30_000 });
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
