@@ -97,7 +97,7 @@ describe(`Apex cost of the chat with ${TABS} tabs open`, () => {
     await insertMessageViaRest(stack.devOrg.url, stack.config.apiVersion, users[2]!.id, 'Inserted by an integration, seen by 20 tabs');
 
     expectChangedRowsOnly(await costUntilAllShow('Inserted by an integration, seen by 20 tabs', before), 1);
-  }, 60_000);
+  }, 120_000);
 
   it('a message posted from one tab costs each tab at most one Apex call besides the post itself', async () => {
     const poster = tabs[0]!;
@@ -109,7 +109,7 @@ describe(`Apex cost of the chat with ${TABS} tabs open`, () => {
     const cost = await costUntilAllShow('Posted from the first tab', before);
     expect(cost.methods.postMessage?.calls).toBe(1);
     expectChangedRowsOnly(cost, 1);
-  }, 60_000);
+  }, 120_000);
 
   it('after a bridge restart the tabs catch up by since: what was missed, not the whole history', async () => {
     await stack.bridge.close();
@@ -121,7 +121,7 @@ describe(`Apex cost of the chat with ${TABS} tabs open`, () => {
 
     await allTabs((page) => showsStatus(page, /^Connected$/));
     expectChangedRowsOnly(await costUntilAllShow('Written while the bridge was down', before), 1);
-  }, 90_000);
+  }, 150_000);
 
   it('raised no uncaught errors in the pages', () => {
     expect(tabs.flatMap((tab) => tab.errors)).toEqual([]);

@@ -77,7 +77,10 @@ describe('catch-up by sequence', () => {
 
   it('no since: a new client gets live events only', async () => {
     await start();
+    const earlier = await connect();
     await publish(3);
+    // Broadcast before the new client connects (on a loaded machine a fixed pause was not enough).
+    await waitFor(() => earlier.events.length >= 3, 'the earlier events broadcast');
     const watcher = await connect();
     await settle(300);
     const [live] = await publish(1);
