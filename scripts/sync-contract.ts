@@ -20,7 +20,7 @@ export const SYNCED_FILES = {
 
 /** What each category means to a reader of the event (README). */
 const CATEGORY_DOC: Record<ChatEventCategory, { record: string; reload: string }> = {
-  messages: { record: 'the `Chat_Message__c` / its author (`User__c`, else whoever saved it)', reload: 'the message history' },
+  messages: { record: 'the `Chat_Message__c` / its author (`User__c`, else whoever saved it)', reload: 'the message it names (`ChatController.getMessagesByIds`); the whole history only on `bridge:resync` or without a catch-up position' },
   presence: { record: 'the `User` entering or leaving (both fields)', reload: 'the list of people in the room' },
 };
 
@@ -44,7 +44,7 @@ export function renderReadmeTable(readme: string): string {
     const types = eventTypesOf(category).map((t) => `\`${t}\``).join(', ');
     return `| \`${category}\` | ${types} | ${CATEGORY_DOC[category].record} | ${CATEGORY_DOC[category].reload} |`;
   });
-  const table = ['| Category | `Type__c` | `Record_Id__c` / `User_Id__c` | A browser reloads |', '|---|---|---|---|', ...rows, ''];
+  const table = ['| Category | `Type__c` | `Record_Id__c` / `User_Id__c` | A browser refreshes |', '|---|---|---|---|', ...rows, ''];
   return replaceOnce(readme, README_BLOCK, table.join('\n'), SYNCED_FILES.readme);
 }
 
