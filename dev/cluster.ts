@@ -37,10 +37,12 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let stopping = false;
   const stopAll = async () => {
-    if (stopping) return;
+    if (stopping) process.exit(1); // a second Ctrl-C: do not wait any longer
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    // A node killed by a signal (kill -9) has exitCode null but a signalCode: it has exited already.
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r))));
     await Promise.all([redis?.close(), pg?.close(), org.close()]);
     process.exit(0);
   };
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
       ` dev org         ${org.url}  (org ${org.orgId})`,
       ` redis           ${redisUrl}${redis ? ' (started here)' : ''}`,
       ` postgres        ${databaseUrl}${pg ? ' (started here)' : ''}`,
-      ' try             kill -9 the leader (see /readyz "role"): another node leads within the lease + 5 s',
+      ' try             kill -9 the leader (see /readyz "role"): another node leads within the lease plus a fifth of it (CLUSTER_LEASE_MS, 10 s)',
       line,
       '',
     ].join('\n'),
