@@ -30,7 +30,7 @@ export class BadParameterError extends Error {
 /** An ISO 8601 date-time with a time zone (`2026-12-02T15:00:00Z`, `…+01:00`), or a date (`2026-12-02`, UTC midnight). */
 const instant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-02T15:00:00Z')
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, 'must be an ISO 8601 date-time with a time zone (2026-12-02T15:00:00Z) or a date (2026-12-02, UTC midnight)')
   .transform((value, ctx) => {
     const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(date.getTime())) {
