@@ -212,7 +212,14 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
           await feed.reached(position.latestSeq);
           return position;
         }
-      : () => store.logPosition(),
+      : async () => {
+          // One bridge: the subscriber hands a commit's events to the sockets one per event-loop
+          // turn, so the log's end may be ahead of what was broadcast. Catching up through the log's
+          // end would send those events twice (caught up, then live): read only what was forwarded.
+          const position = await store.logPosition();
+          const forwarded = subscriber!.forwardedThrough();
+          return forwarded === undefined || forwarded >= position.latestSeq ? position : { ...position, latestSeq: forwarded };
+        },
     eventsAfter: (afterSeq, limit) => store.eventsAfter(afterSeq, { limit, stream: stream() }),
   };
 

@@ -105,6 +105,13 @@ export interface Subscriber {
   session(): SalesforceSession | undefined;
   /** Resolves with the session once the first login has succeeded (never rejects). */
   loggedIn(): Promise<SalesforceSession>;
+  /**
+   * Highest `seq` handed to {@link SubscriberOptions.onEvent} (the log's end at the first subscribe
+   * before any), or undefined before the first subscribe. Events of one commit are handed over one
+   * per event-loop turn, so the log's end may be ahead of it: a catch-up reads no further than this,
+   * and the rest reaches the socket live.
+   */
+  forwardedThrough(): number | undefined;
 }
 
 /** What to do about a failure. */
@@ -519,6 +526,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
     lastReplayId: () => committed,
     session: () => session,
     loggedIn: () => firstLogin,
+    forwardedThrough: () => forwardedSeq,
   };
 }
 
