@@ -21,6 +21,7 @@ import { percentile } from './percentile.js';
 import { cpuMicros, rssBytes } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 import { benchTokens } from './tokens.js';
+import { benchArgs } from './args.js';
 
 /** Events published before measuring (JIT warm-up, first-event allocations). */
 const WARMUP_EVENTS = 10;
@@ -173,21 +174,9 @@ function printTable(rows: Row[]): void {
 }
 
 const USAGE = 'usage: npm run bench [-- <sockets>[,<sockets>…]] [--bridge <built server.js>] [--profile <dir>]';
-const args = process.argv.slice(2);
-/** Removes `--name <value>` from `args`; `fallback` when absent, `null` when the value is missing. */
-function option(name: string, fallback?: string): string | undefined | null {
-  const at = args.indexOf(name);
-  if (at === -1) return fallback;
-  return args.splice(at, 2)[1] ?? null;
-}
-const entry = option('--bridge', 'dist/bridge/server.js');
-const profileDir = option('--profile');
-if (!entry || profileDir === null || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*(,[1-9]\d*)*$/.test(args[0]))) {
-  console.error(USAGE);
-  process.exit(2);
-}
+const { entry, profileDir, sizes: sizesArg } = benchArgs(USAGE, /^[1-9]\d*(,[1-9]\d*)*$/);
 const bridge: BridgeLaunch = { entry, profileDir };
-const sizes = args[0] ? args[0].split(',').map(Number) : [1000, 5000];
+const sizes = sizesArg ? sizesArg.split(',').map(Number) : [1000, 5000];
 
 const started = performance.now();
 const org = await startBenchOrg();

@@ -25,6 +25,7 @@ import { startBenchOrg, startBridge, type BenchOrg, type Contender } from './con
 import { cpuMicros } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 import { benchTokens } from './tokens.js';
+import { benchArgs } from './args.js';
 
 /** Events before measuring (JIT warm-up, first-event allocations, the store's first pages). */
 const WARMUP_EVENTS = 10;
@@ -159,20 +160,8 @@ function printTable(rows: Row[]): void {
 }
 
 const USAGE = 'usage: npm run bench:store [-- <sockets>] [--bridge <built server.js>] [--profile <dir>]';
-const args = process.argv.slice(2);
-/** Removes `--name <value>` from `args`; `fallback` when absent, `null` when the value is missing. */
-function option(name: string, fallback?: string): string | undefined | null {
-  const at = args.indexOf(name);
-  if (at === -1) return fallback;
-  return args.splice(at, 2)[1] ?? null;
-}
-const entry = option('--bridge', 'dist/bridge/server.js');
-const profileDir = option('--profile');
-if (!entry || profileDir === null || args.length > 1 || (args[0] !== undefined && !/^[1-9]\d*$/.test(args[0]))) {
-  console.error(USAGE);
-  process.exit(2);
-}
-const sockets = args[0] ? Number(args[0]) : 1000;
+const { entry, profileDir, sizes: sizesArg } = benchArgs(USAGE, /^[1-9]\d*$/);
+const sockets = sizesArg ? Number(sizesArg) : 1000;
 
 const startedAt = performance.now();
 const org = await startBenchOrg();
