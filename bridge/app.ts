@@ -127,8 +127,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
     logger: logger.child({ part: 'upstream' }),
     metrics,
     onEvent({ seq, event }) {
-      gateway.broadcast({ ...event, seq });
-      return gateway.socketCount();
+      return gateway.broadcast({ ...event, seq });
     },
     onResync: (reason) => gateway.resync(reason),
     onStateChange: (state) => gateway.setUpstreamState(state),

@@ -43,6 +43,7 @@ export function baselineEvent(seq: number): ChatEvent {
     createdDate: new Date().toISOString(),
     replayId: seq,
     eventUuid: randomUUID(),
+    roomId: null,
   };
 }
 

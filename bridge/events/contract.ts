@@ -25,7 +25,13 @@
  *
  * 2.3.0 (additive): chat rooms. `Chat_Event__e` carries `Room_Id__c` (the message's room, or the room a
  * membership entered or left); the browser token carries `rooms` ({@link BridgeTokenClaims.rooms}),
- * the ids of the rooms its user may read, computed by Apex (`ChatRoomService`).
+ * the ids of the rooms its user may read, computed by Apex (`ChatRoomService`). On the bridge (still
+ * additive): `chat:event` carries `roomId` ({@link ChatEvent.roomId}) and reaches only the sockets of
+ * that room (a room-less event reaches every socket); the handshake may narrow a socket to some of its
+ * token's rooms (`auth.rooms`, refused with reason `room-not-allowed` outside them); `typing:start` /
+ * `typing:stop` take `{ roomId }` and the `typing` notice carries it ({@link TypingNotice.roomId});
+ * `bridge:status` lists the socket's rooms. A token without the claim hears room-less events and
+ * room-less typing only, as before 2.3.0.
  */
 export const CONTRACT_VERSION = '2.3.0';
 
@@ -56,6 +62,18 @@ export const CHAT_EVENT_FIELDS = {
    */
   roomId: 'Room_Id__c',
 } as const;
+
+/**
+ * Every `System.Quiddity` name (Apex Reference, "Quiddity Enum", API 67.0, with `IOT` of earlier
+ * versions): the values `Source__c` carries when Apex publishes ({@link EventProvenance.source}).
+ */
+export const QUIDDITY_NAMES = [
+  'ANONYMOUS', 'AURA', 'BATCH_ACS', 'BATCH_APEX', 'BATCH_CHUNK_PARALLEL', 'BATCH_CHUNK_SERIAL', 'BULK_API',
+  'COMMERCE_INTEGRATION', 'DISCOVERABLE_LOGIN', 'EXTERNAL_SERVICE_CALLBACK', 'FUNCTION_CALLBACK', 'FUTURE',
+  'INBOUND_EMAIL_SERVICE', 'INVOCABLE_ACTION', 'IOT', 'PLATFORM_EVENT_PUBLISH_CALLBACK', 'POST_INSTALL_SCRIPT',
+  'QUEUEABLE', 'QUICK_ACTION', 'REMOTE_ACTION', 'REST', 'RUNTEST_ASYNC', 'RUNTEST_DEPLOY', 'RUNTEST_SYNC',
+  'SCHEDULED', 'SOAP', 'SYNCHRONOUS', 'TRANSACTION_FINALIZER_QUEUEABLE', 'VF',
+] as const;
 
 /** Separator of the API names in `Changed_Fields__c` (no spaces). */
 export const CHANGED_FIELDS_SEPARATOR = ',';
@@ -134,6 +152,12 @@ export interface ChatEvent {
   replayId: number;
   /** `data.event.EventUuid`: the stable identity of the event (replay ids may repeat). */
   eventUuid: string;
+  /**
+   * `Room_Id__c` as Salesforce sent it (contract 2.3.0): the `Chat_Room__c` the event belongs to. Only
+   * the sockets of that room receive the event. `null` when blank: org-wide presence
+   * (`User.Chat_Active__c`) and events published before 2.3.0, which every socket receives.
+   */
+  roomId: string | null;
 }
 
 /**
@@ -161,6 +185,13 @@ export interface HandshakeAuth {
   since?: number;
   /** The `epoch` of the `bridge:status` that `since` came with; another log's epoch means a gap. */
   epoch?: string;
+  /**
+   * Contract 2.3.0: hear only these rooms (15- or 18-character ids, any of the token's `rooms`), e.g. the
+   * one room a component shows. Absent: every room of the token. An id outside the token's rooms is
+   * refused (`connect_error` reason `room-not-allowed`); anything but an array of at most
+   * {@link MAX_TOKEN_ROOMS} ids is refused as `malformed`.
+   */
+  rooms?: string[];
 }
 
 /** At most this many `seq` values a socket may be behind (`latestSeq - since`) to be caught up; further behind: `gap`. */
@@ -190,7 +221,34 @@ export interface TypingNotice {
   name: string;
   /** `true` on start; `false` on stop, send, expiry (6 s) or disconnect. */
   isTyping: boolean;
+  /**
+   * Contract 2.3.0: the room typed in, 18-character form; only that room's sockets hear the notice.
+   * `null` for room-less typing, heard only among sockets that hear no room (tokens without `rooms`).
+   */
+  roomId: string | null;
 }
+
+/**
+ * Optional payload of `typing:start` / `typing:stop` (contract 2.3.0): the room typed in (15- or
+ * 18-character id). A socket that hears rooms must name one of them; a socket that hears none sends
+ * none. Anything else is ignored (`room-not-allowed`).
+ */
+export interface TypingPayload {
+  roomId?: string;
+}
+
+/** Answer to a typing message sent with an ack callback: accepted, or why not. */
+export type TypingAck = { ok: true } | { ok: false; reason: TypingRefusal };
+
+/**
+ * Why a typing message was ignored: `room-not-allowed` (a room the socket does not hear, or no room
+ * from a socket that hears rooms; also the `reason` label of `sfcb_client_messages_ignored_total`)
+ * or `rate-limited` (over {@link TYPING_RATE_PER_SECOND}; counted in `sfcb_typing_dropped_total`).
+ */
+export type TypingRefusal = 'room-not-allowed' | 'rate-limited';
+
+/** Prefix of the socket.io room of one chat room's sockets: `room:<15-character id>` (all nodes of a cluster). */
+export const ROOM_PREFIX = 'room:';
 
 /** Events the bridge emits to browsers. */
 export interface ServerToClientEvents {
@@ -214,12 +272,20 @@ export interface BridgeStatus {
   contractVersion: string;
   /** Identity of the event log the `seq` values belong to (a uuid); send it back as `auth.epoch`. */
   epoch: string;
+  /**
+   * Contract 2.3.0: the rooms this socket hears (18-character ids); empty for a token without `rooms`.
+   * In the `bridge:status` sent at connect only (they do not change while the socket lives).
+   */
+  rooms?: string[];
 }
 
-/** Events a browser may emit. Every other event name is ignored. Payloads are ignored. */
+/**
+ * Events a browser may emit. Every other event name is ignored. The payload is optional
+ * ({@link TypingPayload}); with an ack callback the bridge answers {@link TypingAck}.
+ */
 export interface ClientToServerEvents {
-  'typing:start': () => void;
-  'typing:stop': () => void;
+  'typing:start': (payload?: TypingPayload, ack?: (answer: TypingAck) => void) => void;
+  'typing:stop': (payload?: TypingPayload, ack?: (answer: TypingAck) => void) => void;
 }
 
 /**
@@ -256,6 +322,13 @@ export interface SocketData {
   orgId: string;
   /** `exp`, in ms since the epoch. */
   expiresAt: number;
+  /**
+   * The rooms this socket hears: the token's `rooms` (narrowed by `auth.rooms` in the gateway), as
+   * canonical 15-character ids (`canonicalSalesforceId`), so the 15- and 18-character forms of one
+   * id, in any casing of the 18, are one room, and ids differing in case are different rooms.
+   * Empty for a token without the claim.
+   */
+  rooms: readonly string[];
 }
 
 /**

@@ -43,6 +43,8 @@ const publishedFieldsSchema = z.object({
   [CHAT_EVENT_FIELDS.source]: optionalText,
   [CHAT_EVENT_FIELDS.requestId]: optionalText,
   [CHAT_EVENT_FIELDS.changedFields]: optionalText,
+  // Contract 2.3.0: blank (absent or null) for org-wide presence and older publishers; else an id.
+  [CHAT_EVENT_FIELDS.roomId]: sfId.nullish(),
 });
 
 const payloadSchema = publishedFieldsSchema.extend({
@@ -90,7 +92,8 @@ export function publishedFieldProblems(fields: Partial<Record<PublishedField, un
  * @param identity - its {@link eventIdentity}, when the caller has read it already.
  * @returns `{ ok: true, event, provenance }`, or `{ ok: false, reason, detail }` for anything
  *   off-contract: missing or null required fields (a Text field set to "" arrives as null), ids that
- *   are not Salesforce ids, provenance that is not text, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
+ *   are not Salesforce ids (a `Room_Id__c` that is present and not null included), provenance that is
+ *   not text, or a `Type__c` outside {@link CHAT_EVENT_TYPES}.
  *   `provenance` is `null`/empty where the publisher set none.
  */
 export function toChatEvent(data: unknown, identity = eventIdentity(data)): MappingResult {
@@ -114,6 +117,7 @@ export function toChatEvent(data: unknown, identity = eventIdentity(data)): Mapp
       createdDate: p.CreatedDate,
       replayId: identity.replayId,
       eventUuid: identity.eventUuid,
+      roomId: provenance[CHAT_EVENT_FIELDS.roomId] ?? null,
     },
     provenance: {
       source: provenance[CHAT_EVENT_FIELDS.source] ?? null,

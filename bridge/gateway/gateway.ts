@@ -3,7 +3,9 @@
  *
  * Why this exists: the bridge holds one upstream CometD subscription and fans every `Chat_Event__e`
  * out to all browsers. This module owns the browser side of that: the handshake (origin, then the
- * signed token from Salesforce), a room per user (all tabs of one user), the broadcasts
+ * signed token from Salesforce), a room per user (all tabs of one user) and per chat room the token
+ * lets it hear (`room:<id>`, contract 2.3.0: a room's events, typing and catch-up reach only its
+ * sockets), the broadcasts
  * (`chat:event`, opt-in legacy names, `bridge:resync`, `bridge:status`), and the only inbound traffic
  * allowed — typing notices, relayed to other users under a rate limit — and the catch-up of a
  * socket that reconnects with `auth.since` (catch-up.ts reads the log; here its live events are held
@@ -19,6 +21,8 @@ import type { ExtendedError, Server, Socket } from 'socket.io';
 import {
   CHAT_EVENT_CATEGORY,
   CONTRACT_VERSION,
+  MAX_TOKEN_ROOMS,
+  ROOM_PREFIX,
   TYPING_EXPIRY_MS,
   TYPING_RATE_PER_SECOND,
   type ChatEventCategory,
@@ -28,14 +32,15 @@ import {
   type SequencedChatEvent,
   type ServerToClientEvents,
   type SocketData,
+  type TypingAck,
   type UpstreamState,
 } from '../events/contract.js';
 import type { BridgeMetrics } from '../http/metrics.js';
-import { canonicalSalesforceId } from '../salesforce/salesforce-id.js';
+import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
-import { TokenError, type TokenRefusal } from './token.js';
-import { createTypingRelay, type TypingRelayNotice } from './typing.js';
+import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
+import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
 
 /** The typed socket.io server the gateway works on. */
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -44,10 +49,11 @@ type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSer
 /**
  * `err.data.reason` of a refused handshake (`connect_error` in the browser), and the `reason` label of
  * `socketsRefused`: a {@link TokenRefusal}, `origin` (Origin not allowed), `internal` (the bridge
- * could not verify the token; nothing the client did), `closing` (the bridge is shutting down) or
- * `malformed` (`auth.since` / `auth.epoch` not of their documented shape, see `HandshakeAuth`).
+ * could not verify the token; nothing the client did), `closing` (the bridge is shutting down),
+ * `malformed` (`auth.since` / `auth.epoch` / `auth.rooms` not of their documented shape, see
+ * `HandshakeAuth`) or `room-not-allowed` (`auth.rooms` names a room the token's `rooms` claim does not).
  */
-export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing' | 'malformed';
+export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing' | 'malformed' | 'room-not-allowed';
 
 /** Consecutive over-rate seconds after which a typing flooder is disconnected, by default. */
 export const DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER = 3;
@@ -92,13 +98,15 @@ export interface GatewayDeps {
 /** The gateway's handle, used by the app to push upstream news to browsers. */
 export interface Gateway {
   /**
-   * Sends a logged chat event to every authenticated socket, once each, as `chat:event` — one frame,
-   * encoded once for all sockets; with `legacyEventNames`, then also as `chatupdated` (category
-   * `messages`) or `refreshChatUsers` (`presence`). Sockets still catching up get it after their
-   * catch-up instead (unless the catch-up held it). A MESSAGE_CREATED also ends its author's typing
-   * notice. Counts `eventsForwarded` by type. Call in `seq` order.
+   * Sends a logged chat event, once each, as `chat:event` — one frame, encoded once for all sockets —
+   * to the sockets of its room (`roomId`), or to every authenticated socket when it has none; with
+   * `legacyEventNames`, then also as `chatupdated` (category `messages`) or `refreshChatUsers`
+   * (`presence`). Sockets still catching up get it after their catch-up instead (unless the catch-up
+   * held it). A MESSAGE_CREATED also ends its author's typing notice in that room. Counts
+   * `eventsForwarded` by type. Call in `seq` order.
+   * @returns how many of this node's sockets it was addressed to (the audit's `socketsReached`).
    */
-  broadcast(event: SequencedChatEvent): void;
+  broadcast(event: SequencedChatEvent): number;
   /** Sends `bridge:resync` `{ reason }` to every socket. */
   resync(reason: ResyncReason): void;
   /** Sends `bridge:status` `{ upstream, contractVersion, epoch }` to every socket when `state` differs from the last one sent. */
@@ -113,6 +121,16 @@ export interface Gateway {
 const LEGACY_EVENT_NAME = { messages: 'chatupdated', presence: 'refreshChatUsers' } as const satisfies Record<ChatEventCategory, keyof ServerToClientEvents>;
 /** Room of one user's sockets (all tabs), so typing notices can skip them. */
 const userRoom = (userKey: string): string => `user:${userKey}`;
+/** socket.io room of one chat room's sockets (a canonical 15-character id, `SocketData.rooms`). */
+const chatRoom = (roomKey: string): string => `${ROOM_PREFIX}${roomKey}`;
+/**
+ * Room of the sockets that hear no chat room (tokens without the `rooms` claim: a deployment before
+ * contract 2.3.0): room-less typing goes to them only, so it never reaches a socket that hears rooms
+ * and a room's typing never reaches them.
+ */
+const NO_ROOMS_ROOM = 'rooms:none';
+/** The room key of an event's or a typing message's room id; `null` when it has none. */
+const roomKeyOf = (roomId: string | null | undefined): RoomKey => (roomId == null ? null : canonicalSalesforceId(roomId));
 /**
  * Room of the sockets catching up: live broadcasts skip it (`io.except`), and their events are held
  * for each such socket instead. socket.io's in-memory adapter turns the except-rooms into a set of
@@ -202,11 +220,14 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     const from = parseCatchUpFrom(auth);
     if (from === 'malformed') return refuse(socket, next, 'malformed', 'auth.since must be a non-negative integer, auth.epoch a string');
     if (from) catchUpFrom.set(socket, from);
-    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
+    const { token, rooms: askedRooms } = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>) : {};
     deps.verifyToken(token).then(
       (data) => {
         if (closed) return refuse(socket, next, 'closing', 'bridge shutting down');
-        socket.data = { userId: data.userId, name: data.name, orgId: data.orgId, expiresAt: data.expiresAt };
+        const rooms = narrowRooms(data.rooms, askedRooms);
+        if (rooms === 'malformed') return refuse(socket, next, 'malformed', `auth.rooms must be an array of at most ${MAX_TOKEN_ROOMS} Salesforce ids`);
+        if (rooms === 'room-not-allowed') return refuse(socket, next, 'room-not-allowed', 'auth.rooms names a room the token does not allow');
+        socket.data = { userId: data.userId, name: data.name, orgId: data.orgId, expiresAt: data.expiresAt, rooms };
         next();
       },
       (err: unknown) => {
@@ -220,6 +241,18 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
         refuse(socket, next, 'internal', 'token could not be verified');
       },
     );
+  }
+
+  /**
+   * The rooms a socket hears: its token's (canonical keys), or those of them `auth.rooms` names.
+   * @returns the keys, `malformed` when `asked` is given and not a list of ids, `room-not-allowed`
+   *   when it names a room outside the token's.
+   */
+  function narrowRooms(allowed: readonly string[], asked: unknown): readonly string[] | 'malformed' | 'room-not-allowed' {
+    if (asked === undefined || asked === null) return allowed;
+    const parsed = parseRoomIds(asked, 'auth.rooms');
+    if ('problem' in parsed) return 'malformed';
+    return parsed.rooms.every((key) => allowed.includes(key)) ? parsed.rooms : 'room-not-allowed';
   }
 
   /** Sends one chat event to a socket or a broadcast (and its legacy name, when enabled). */
@@ -243,14 +276,20 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     const pending = held.get(socket.id);
     if (pending === undefined) return; // disconnected meanwhile
     held.delete(socket.id);
+    // The log and the held events hold every room's events: this socket gets its rooms' and the room-less.
+    const rooms = new Set(socket.data.rooms);
+    const hears = (event: SequencedChatEvent): boolean => {
+      const key = roomKeyOf(event.roomId);
+      return key === null || rooms.has(key);
+    };
     let throughSeq = -1;
     if (result.ok) {
-      for (const event of result.events) sendEvent(socket, event);
+      for (const event of result.events) if (hears(event)) sendEvent(socket, event);
       throughSeq = result.throughSeq;
     } else {
       socket.emit('bridge:resync', { reason: 'gap' });
     }
-    for (const event of pending) if (event.seq > throughSeq) sendEvent(socket, event);
+    for (const event of pending) if (event.seq > throughSeq && hears(event)) sendEvent(socket, event);
     void socket.leave(CATCHING_UP_ROOM);
     const outcome = result.ok ? 'caught-up' : result.gap;
     metrics.catchUps.inc({ outcome });
@@ -259,8 +298,9 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     else log.warn({ ...detail, err: result.error }, 'catch-up: event log unreadable; sent gap');
   }
 
-  function emitTyping({ userKey, notice }: TypingRelayNotice): void {
-    io.except(userRoom(userKey)).emit('typing', notice);
+  /** To the typing room's sockets (room-less: those that hear no room) on every node, minus the typist's own tabs. */
+  function emitTyping({ userKey, roomKey, notice }: TypingRelayNotice): void {
+    io.to(roomKey === null ? NO_ROOMS_ROOM : chatRoom(roomKey)).except(userRoom(userKey)).emit('typing', notice);
   }
 
   /** Keeps one timer, due at the relay's earliest expiry. */
@@ -321,32 +361,50 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       void socket.join(CATCHING_UP_ROOM);
       held.set(socket.id, []);
     }
-    void socket.join(userRoom(userKey));
-    socket.emit('bridge:status', { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch() });
+    const rooms = new Set(socket.data.rooms);
+    void socket.join([userRoom(userKey), ...(rooms.size === 0 ? [NO_ROOMS_ROOM] : [...rooms].map(chatRoom))]);
+    socket.emit('bridge:status', {
+      upstream: deps.upstreamState(),
+      contractVersion: CONTRACT_VERSION,
+      epoch: deps.log.epoch(),
+      rooms: [...rooms].map(to18CharId),
+    });
+    /** Whether this socket may type in, and hear the typing of, `roomKey`. */
+    const typesIn = (roomKey: RoomKey): boolean => (roomKey === null ? rooms.size === 0 : rooms.has(roomKey));
     for (const n of relay.typers()) {
-      if (n.userKey !== userKey) socket.emit('typing', n.notice);
+      if (n.userKey !== userKey && typesIn(n.roomKey)) socket.emit('typing', n.notice);
     }
     log.debug({ ...who, transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
     if (from) void catchUp(socket, from, who);
 
-    socket.onAny((event: unknown) => {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
       const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
       if (isTyping === undefined) {
         metrics.clientMessagesIgnored.inc({ reason: 'unknown-event' });
         log.debug({ ...who, event: String(event).slice(0, 64) }, 'client event ignored');
         return;
       }
-      const outcome = relay.message(typist, isTyping);
+      const { roomKey, ack } = readTypingArgs(args);
+      if (roomKey === 'invalid' || !typesIn(roomKey)) {
+        metrics.clientMessagesIgnored.inc({ reason: 'room-not-allowed' });
+        log.debug(who, 'typing in a room the socket does not hear, ignored');
+        ack?.({ ok: false, reason: 'room-not-allowed' });
+        return;
+      }
+      const outcome = relay.message(typist, isTyping, roomKey);
       switch (outcome.action) {
         case 'relay':
           emitTyping(outcome);
           scheduleTypingExpiry();
+          ack?.({ ok: true });
           return;
         case 'none':
           // A refresh or another tab of a typing user: a timer is already due no later than needed.
+          ack?.({ ok: true });
           return;
         case 'drop':
           metrics.typingDropped.inc();
+          ack?.({ ok: false, reason: 'rate-limited' });
           return;
         case 'disconnect':
           metrics.typingDropped.inc();
@@ -374,23 +432,30 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
       log.debug({ ...who, reason, ignored }, 'socket disconnected');
       const stopped = relay.socketGone(socket.id);
-      if (stopped && !closed) emitTyping(stopped);
+      if (!closed) for (const notice of stopped) emitTyping(notice);
     });
   }
 
   return {
     broadcast(event) {
-      // To the whole namespace, not a room: its sockets are exactly the authenticated ones (the
-      // handshake middleware admits no other), and a room broadcast builds a set of every socket id
-      // on each emit to skip duplicates across rooms — per-socket work the namespace path has not.
+      // One emit per event, whoever it is for; the frame is encoded once. A room-less event goes to
+      // the whole namespace, not a room: its sockets are exactly the authenticated ones (the handshake
+      // middleware admits no other), and socket.io's in-memory adapter then walks the namespace's
+      // sockets with no set to build. A room's event goes to that one room: the adapter walks only
+      // that room's members, adding each to a set that skips duplicates across rooms (one set
+      // insert per member) — less than the namespace walk whenever the room is smaller than the org.
       // Sockets catching up are skipped and get the event from their catch-up (see CATCHING_UP_ROOM).
-      sendEvent(held.size > 0 ? own.except(CATCHING_UP_ROOM) : own, event);
+      const roomKey = roomKeyOf(event.roomId);
+      const room = roomKey === null ? undefined : chatRoom(roomKey);
+      const target = room === undefined ? own : own.to(room);
+      sendEvent(held.size > 0 ? target.except(CATCHING_UP_ROOM) : target, event);
       for (const pending of held.values()) pending.push(event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
-        const stopped = relay.userSent(canonicalSalesforceId(event.userId));
+        const stopped = relay.userSent(canonicalSalesforceId(event.userId), roomKey);
         if (stopped) emitTyping(stopped);
       }
+      return room === undefined ? sockets.size : (io.of('/').adapter.rooms.get(room)?.size ?? 0);
     },
 
     resync(reason) {
@@ -419,4 +484,18 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       held.clear();
     },
   };
+}
+
+/**
+ * Reads a typing message's arguments: an optional `{ roomId }` payload, then an optional ack
+ * callback (socket.io passes it last). A payload that is not an object (older clients send none) is
+ * room-less; a `roomId` that is not a Salesforce id is `invalid`.
+ */
+function readTypingArgs(args: unknown[]): { roomKey: RoomKey | 'invalid'; ack?: (answer: TypingAck) => void } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as (answer: TypingAck) => void) : undefined;
+  const payload = args[0];
+  const roomId = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).roomId : undefined;
+  if (roomId === undefined || roomId === null) return { roomKey: null, ack };
+  return { roomKey: isSalesforceId(roomId) ? canonicalSalesforceId(roomId) : 'invalid', ack };
 }

@@ -11,8 +11,8 @@
  */
 import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
-import { MAX_TOKEN_LIFETIME_MS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
-import { isSalesforceId, sameSalesforceId } from '../salesforce/salesforce-id.js';
+import { MAX_TOKEN_LIFETIME_MS, MAX_TOKEN_ROOMS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
+import { canonicalSalesforceId, isSalesforceId, sameSalesforceId } from '../salesforce/salesforce-id.js';
 
 /** Why a token was refused (`err.data.reason` on the browser's `connect_error`, metric label). */
 export type TokenRefusal =
@@ -221,6 +221,20 @@ function nonEmptyString(value: unknown): value is string {
 }
 
 /**
+ * A list of room ids as a token's `rooms` claim or a handshake's `auth.rooms` gives it, as the
+ * canonical 15-character keys of {@link SocketData.rooms} (duplicates, in any form, once).
+ * @param what - the name to put in the problem, e.g. `rooms claim`.
+ * @returns the keys, or a problem naming `what` and what is wrong with it.
+ */
+export function parseRoomIds(value: unknown, what: string): { rooms: string[] } | { problem: string } {
+  if (!Array.isArray(value)) return { problem: `${what} is not an array` };
+  if (value.length > MAX_TOKEN_ROOMS) return { problem: `${what} lists ${value.length} rooms, at most ${MAX_TOKEN_ROOMS}` };
+  const bad = value.findIndex((id) => !isSalesforceId(id));
+  if (bad !== -1) return { problem: `${what}[${bad}] is not a Salesforce id` };
+  return { rooms: [...new Set((value as string[]).map(canonicalSalesforceId))] };
+}
+
+/**
  * Creates the function that verifies one browser token.
  *
  * Checks, in order: present and a string of at most {@link MAX_TOKEN_CHARS}; compact JWS with `alg` HS256 (only with `secret`) or RS256
@@ -228,7 +242,8 @@ function nonEmptyString(value: unknown): value is string {
  * with the public key is refused; signature; `aud`; `exp` present, not past, at most `maxLifetimeMs`
  * ahead; `nbf` (if present) not in the future; `sub`, `name`, `org` non-empty strings; `sub` a
  * Salesforce id (else `malformed`); `org` is the bridge's org (15/18-character forms equal,
- * 18-character checksum validated).
+ * 18-character checksum validated); `rooms`, when present, an array of at most {@link MAX_TOKEN_ROOMS}
+ * Salesforce ids (else `malformed`, the detail naming the claim; absent = no rooms).
  *
  * @returns `verify(token)`: resolves to {@link SocketData} (`expiresAt` = `exp` in ms), rejects with
  *   {@link TokenError}. Any other rejection is a bug or a key problem, not the client's fault.
@@ -336,7 +351,16 @@ export function createTokenClaimsVerifier(options: TokenVerifierOptions): (token
     if (!isSalesforceId(org)) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
     if (!sameSalesforceId(org, bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
 
+    // Which rooms the socket may hear is the bridge's one security decision: a claim it cannot read
+    // in full is refused, never read in part.
+    let rooms: string[] = [];
+    if (claims.rooms !== undefined) {
+      const parsed = parseRoomIds(claims.rooms, 'rooms claim');
+      if ('problem' in parsed) throw new TokenError('malformed', { detail: parsed.problem });
+      rooms = parsed.rooms;
+    }
+
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [];
-    return { data: { userId: sub, name, orgId: org, expiresAt }, scopes };
+    return { data: { userId: sub, name, orgId: org, expiresAt, rooms }, scopes };
   };
 }

@@ -7,10 +7,10 @@
  * deduplication, the per-socket rate limit and flood detection. The gateway feeds it socket messages
  * and disconnects, asks it when the next expiry is due, and emits what it returns.
  *
- * Rules:
- * - A user is typing while at least one of their sockets is; others hear `isTyping: true` when the
+ * Rules (each per user and room: typing in one room says nothing about another):
+ * - A user is typing in a room while at least one of their sockets is; others hear `isTyping: true` when the
  *   first socket starts and `isTyping: false` when the last one stops, expires (`expiryMs` after its
- *   last `typing:start`), disconnects, or the user's message arrives ({@link TypingRelay.userSent}).
+ *   last `typing:start`), disconnects, or the user's message in that room arrives ({@link TypingRelay.userSent}).
  * - A repeated `typing:start` from a socket that is already typing only refreshes its expiry; a
  *   `typing:stop` from a socket that is not typing does nothing. Neither is relayed nor rate-counted,
  *   so a component that emits `typing:start` on every keystroke is never penalised.
@@ -20,6 +20,7 @@
  *   disconnected.
  */
 import type { TypingNotice } from '../events/contract.js';
+import { to18CharId } from '../salesforce/salesforce-id.js';
 
 /** Who sent a typing message: the socket and the identity from its verified token. */
 export interface Typist {
@@ -32,9 +33,16 @@ export interface Typist {
   name: string;
 }
 
-/** A notice to send to every socket except those of `userKey`. */
+/**
+ * Where typing happens: a room's canonical 15-character id (the key of `SocketData.rooms`), or `null`
+ * for room-less typing (among sockets that hear no room).
+ */
+export type RoomKey = string | null;
+
+/** A notice to send to the sockets of `roomKey`, except those of `userKey`. */
 export interface TypingRelayNotice {
   userKey: string;
+  roomKey: RoomKey;
   notice: TypingNotice;
 }
 
@@ -63,12 +71,12 @@ export interface TypingRelayOptions {
 
 /** The typing state machine. All methods are synchronous and never throw. */
 export interface TypingRelay {
-  /** A socket sent `typing:start` (`isTyping`) or `typing:stop`. */
-  message(typist: Typist, isTyping: boolean): TypingOutcome;
-  /** A socket disconnected: forget it; a notice if it was its user's last typing socket. */
-  socketGone(socketId: string): TypingRelayNotice | undefined;
-  /** The user's message was committed ("send"): they stopped typing in every tab. */
-  userSent(userKey: string): TypingRelayNotice | undefined;
+  /** A socket sent `typing:start` (`isTyping`) or `typing:stop` about `roomKey`. */
+  message(typist: Typist, isTyping: boolean, roomKey: RoomKey): TypingOutcome;
+  /** A socket disconnected: forget it; a notice per room where it was its user's last typing socket. */
+  socketGone(socketId: string): TypingRelayNotice[];
+  /** The user's message in `roomKey` was committed ("send"): they stopped typing there in every tab. */
+  userSent(userKey: string, roomKey: RoomKey): TypingRelayNotice | undefined;
   /** Forgets typers whose time is up; returns the `isTyping: false` notices to send. */
   expire(): TypingRelayNotice[];
   /** When {@link expire} next has something to do, ms since the epoch; `undefined` if nobody types. */
@@ -89,6 +97,8 @@ interface SocketBudget {
 }
 
 interface UserTyping {
+  userKey: string;
+  roomKey: RoomKey;
   userId: string;
   name: string;
   /** socket id → time of its last `typing:start`, ms. */
@@ -100,13 +110,15 @@ export function createTypingRelay(options: TypingRelayOptions): TypingRelay {
   const { expiryMs, ratePerSecond, now } = options;
   const floodAfter = Math.max(1, options.floodDisconnectAfter);
   const budgets = new Map<string, SocketBudget>();
+  /** {@link typingKey} → who types there. */
   const users = new Map<string, UserTyping>();
-  /** socket id → user key, for sockets that are typing now. */
-  const typingSockets = new Map<string, string>();
+  /** socket id → the {@link typingKey}s it is typing under now. */
+  const typingSockets = new Map<string, Set<string>>();
 
-  const notice = (userKey: string, user: UserTyping, isTyping: boolean): TypingRelayNotice => ({
-    userKey,
-    notice: { userId: user.userId, name: user.name, isTyping },
+  const notice = (user: UserTyping, isTyping: boolean): TypingRelayNotice => ({
+    userKey: user.userKey,
+    roomKey: user.roomKey,
+    notice: { userId: user.userId, name: user.name, isTyping, roomId: user.roomKey === null ? null : to18CharId(user.roomKey) },
   });
 
   /** Counts one state-changing message; `undefined` when within budget. */
@@ -130,24 +142,29 @@ export function createTypingRelay(options: TypingRelayOptions): TypingRelay {
     return b.overStreak >= floodAfter ? 'disconnect' : 'drop';
   }
 
-  function stopSocket(socketId: string): TypingRelayNotice | undefined {
-    const userKey = typingSockets.get(socketId);
-    if (userKey === undefined) return undefined;
-    typingSockets.delete(socketId);
-    const user = users.get(userKey);
-    if (user === undefined) return undefined;
-    user.sockets.delete(socketId);
-    if (user.sockets.size > 0) return undefined;
-    users.delete(userKey);
-    return notice(userKey, user, false);
+  /** Forgets that `socketId` types under `key`. */
+  function forgetSocketKey(socketId: string, key: string): void {
+    const keys = typingSockets.get(socketId);
+    keys?.delete(key);
+    if (keys?.size === 0) typingSockets.delete(socketId);
+  }
+
+  /** `socketId` stopped typing under `key`; a notice if it was its user's last socket there. */
+  function stopSocket(socketId: string, key: string): TypingRelayNotice | undefined {
+    forgetSocketKey(socketId, key);
+    const user = users.get(key);
+    if (user === undefined || !user.sockets.delete(socketId) || user.sockets.size > 0) return undefined;
+    users.delete(key);
+    return notice(user, false);
   }
 
   return {
-    message(typist, isTyping) {
+    message(typist, isTyping, roomKey) {
       const t = now();
-      const alreadyTyping = typingSockets.has(typist.socketId);
+      const key = typingKey(typist.userKey, roomKey);
+      const alreadyTyping = typingSockets.get(typist.socketId)?.has(key) ?? false;
       if (isTyping && alreadyTyping) {
-        users.get(typist.userKey)?.sockets.set(typist.socketId, t);
+        users.get(key)?.sockets.set(typist.socketId, t);
         return { action: 'none' };
       }
       if (!isTyping && !alreadyTyping) return { action: 'none' };
@@ -156,46 +173,50 @@ export function createTypingRelay(options: TypingRelayOptions): TypingRelay {
       if (verdict !== undefined) return { action: verdict };
 
       if (!isTyping) {
-        const stopped = stopSocket(typist.socketId);
+        const stopped = stopSocket(typist.socketId, key);
         return stopped ? { action: 'relay', ...stopped } : { action: 'none' };
       }
-      let user = users.get(typist.userKey);
+      let user = users.get(key);
       const first = user === undefined;
       if (user === undefined) {
-        user = { userId: typist.userId, name: typist.name, sockets: new Map() };
-        users.set(typist.userKey, user);
+        user = { userKey: typist.userKey, roomKey, userId: typist.userId, name: typist.name, sockets: new Map() };
+        users.set(key, user);
       }
       user.sockets.set(typist.socketId, t);
-      typingSockets.set(typist.socketId, typist.userKey);
-      return first ? { action: 'relay', ...notice(typist.userKey, user, true) } : { action: 'none' };
+      let keys = typingSockets.get(typist.socketId);
+      if (keys === undefined) typingSockets.set(typist.socketId, (keys = new Set()));
+      keys.add(key);
+      return first ? { action: 'relay', ...notice(user, true) } : { action: 'none' };
     },
 
     socketGone(socketId) {
       budgets.delete(socketId);
-      return stopSocket(socketId);
+      const keys = [...(typingSockets.get(socketId) ?? [])];
+      return keys.map((key) => stopSocket(socketId, key)).filter((n): n is TypingRelayNotice => n !== undefined);
     },
 
-    userSent(userKey) {
-      const user = users.get(userKey);
+    userSent(userKey, roomKey) {
+      const key = typingKey(userKey, roomKey);
+      const user = users.get(key);
       if (user === undefined) return undefined;
-      for (const socketId of user.sockets.keys()) typingSockets.delete(socketId);
-      users.delete(userKey);
-      return notice(userKey, user, false);
+      for (const socketId of user.sockets.keys()) forgetSocketKey(socketId, key);
+      users.delete(key);
+      return notice(user, false);
     },
 
     expire() {
       const t = now();
       const out: TypingRelayNotice[] = [];
-      for (const [userKey, user] of users) {
+      for (const [key, user] of users) {
         for (const [socketId, startedAt] of user.sockets) {
           if (startedAt + expiryMs <= t) {
             user.sockets.delete(socketId);
-            typingSockets.delete(socketId);
+            forgetSocketKey(socketId, key);
           }
         }
         if (user.sockets.size === 0) {
-          users.delete(userKey);
-          out.push(notice(userKey, user, false));
+          users.delete(key);
+          out.push(notice(user, false));
         }
       }
       return out;
@@ -213,7 +234,7 @@ export function createTypingRelay(options: TypingRelayOptions): TypingRelay {
     },
 
     typers() {
-      return [...users].map(([userKey, user]) => notice(userKey, user, true));
+      return [...users.values()].map((user) => notice(user, true));
     },
 
     clear() {
@@ -222,4 +243,9 @@ export function createTypingRelay(options: TypingRelayOptions): TypingRelay {
       typingSockets.clear();
     },
   };
+}
+
+/** The relay's key of one user typing in one room (user keys and room ids are alphanumeric, so a space separates them). */
+function typingKey(userKey: string, roomKey: RoomKey): string {
+  return roomKey === null ? userKey : `${userKey} ${roomKey}`;
 }

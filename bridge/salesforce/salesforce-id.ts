@@ -34,28 +34,53 @@ export function to18CharId(id15: string): string {
 }
 
 /**
+ * The case-sensitive 15-character id an 18-character id names, in whatever casing the 18 characters
+ * came: the checksum gives the case of every letter of the first 15 (one bit per character, set for
+ * upper case), so the 18-character form is case-insensitive, as the Salesforce API treats it.
+ * @returns the 15 characters with their case restored, or undefined when the checksum is not
+ *   `A–Z0–5` or marks a digit as upper case (no id has that checksum).
+ */
+function restoredId15(id18: string): string | undefined {
+  let id15 = '';
+  for (let chunk = 0; chunk < 3; chunk += 1) {
+    const bits = CHECKSUM_ALPHABET.indexOf(id18.charAt(15 + chunk).toUpperCase());
+    if (bits === -1) return undefined;
+    for (let i = 0; i < 5; i += 1) {
+      const ch = id18.charAt(chunk * 5 + i);
+      const upper = (bits & (1 << i)) !== 0;
+      if (upper && !/[a-zA-Z]/.test(ch)) return undefined;
+      id15 += upper ? ch.toUpperCase() : ch.toLowerCase();
+    }
+  }
+  return id15;
+}
+
+/**
  * Whether `id` is a well-formed Salesforce id: 15 alphanumerics, or 18 whose last 3 characters are
- * the checksum of the first 15 (compared case-insensitively, as Salesforce accepts either case).
+ * a checksum some 15-character id has, in any casing of the 18 (the checksum says the case of the
+ * first 15, see {@link canonicalSalesforceId}).
  */
 export function isSalesforceId(id: unknown): id is string {
   if (typeof id !== 'string') return false;
   if (ID_15.test(id)) return true;
-  if (!ID_18.test(id)) return false;
-  return id.slice(15).toUpperCase() === to18CharId(id.slice(0, 15)).slice(15);
+  return ID_18.test(id) && restoredId15(id) !== undefined;
 }
 
 /**
- * The case-sensitive 15-character form of a well-formed id (the key to compare and group by);
+ * The case-sensitive 15-character form of a well-formed id (the key to compare and group by): a
+ * 15-character id as it is, an 18-character one in any casing as its checksum says (so
+ * `001A0000006Vm9rIAC` and `001a0000006vm9riac` are one record, and `001a0000006Vm9r` another);
  * anything else is returned unchanged, so unusual test ids still group consistently.
  */
 export function canonicalSalesforceId(id: string): string {
-  return isSalesforceId(id) ? id.slice(0, 15) : id;
+  if (ID_15.test(id)) return id;
+  return (ID_18.test(id) && restoredId15(id)) || id;
 }
 
 /**
  * Whether two ids name the same record: both well-formed ({@link isSalesforceId}) and equal in their
- * first 15 characters, case-sensitively. A malformed id never matches anything.
+ * {@link canonicalSalesforceId} form. A malformed id never matches anything.
  */
 export function sameSalesforceId(a: string, b: string): boolean {
-  return isSalesforceId(a) && isSalesforceId(b) && a.slice(0, 15) === b.slice(0, 15);
+  return isSalesforceId(a) && isSalesforceId(b) && canonicalSalesforceId(a) === canonicalSalesforceId(b);
 }

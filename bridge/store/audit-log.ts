@@ -16,7 +16,7 @@
  * messages alike (a rejected message may have no valid `CreatedDate`); `createdDate` is in each row.
  */
 import { CHAT_EVENT_FIELDS, type ChatEventType } from '../events/contract.js';
-import { isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
+import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import type { Queryable } from './database.js';
 import type { EventLogRow, StreamKey } from './event-store.js';
 
@@ -52,6 +52,8 @@ export interface AuditEvent {
   changedFields: string[];
   /** Why the bridge did not forward it (`malformed`, `unknown-type`), or `null` for a forwarded event. */
   rejected: string | null;
+  /** `Room_Id__c` as received (contract 2.3.0); `null` for room-less events and rows logged before it. */
+  roomId: string | null;
 }
 
 /** Filters of {@link AuditLog.events}; every one given must hold. */
@@ -67,6 +69,8 @@ export interface AuditEventFilter {
   createdById?: string;
   /** `Source__c`, exactly (e.g. `REST`). */
   source?: string;
+  /** `Room_Id__c`: 15- or 18-character id (any casing of the 18); every form matches the room. */
+  roomId?: string;
   /**
    * Only this org's channel: a store may hold another org's events (a dev org is new at every
    * `npm start`, a sandbox refresh is another org), which this org's admin must not read.
@@ -128,7 +132,7 @@ export interface SummaryBucketRow {
 export interface AuditLog {
   /**
    * Logged events and rejected messages matching `filter`, newest first (received_at, then seq).
-   * Rejected messages are included only when no field filter (type, ids, source) is given: the
+   * Rejected messages are included only when no field filter (type, ids, source, room) is given: the
    * fields they carried are not trustworthy enough to filter by.
    * @param limit - rows per page (1…1,000).
    * @param after - the `next` of the previous page; absent for the first.
@@ -170,7 +174,7 @@ const RECEIVED_KEY = `to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24
 /** Logged events, with the columns of {@link AuditRow}. */
 const LOGGED = `
   SELECT 0 AS origin, seq AS id, seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date,
-         received_at, forwarded_at, sockets_reached, source, request_id, changed_fields, NULL::text AS rejected, ${RECEIVED_KEY}
+         received_at, forwarded_at, sockets_reached, source, request_id, changed_fields, room_id, NULL::text AS rejected, ${RECEIVED_KEY}
     FROM event_log`;
 
 /** Rejected messages, in the same columns: what they carried, where they carried it. */
@@ -180,13 +184,13 @@ const REJECTED = `
          ${payloadField(CHAT_EVENT_FIELDS.userId)} AS user_id, ${payloadField('CreatedById')} AS created_by_id,
          NULL::timestamptz AS created_date, received_at, NULL::timestamptz AS forwarded_at, NULL::integer AS sockets_reached,
          ${payloadField(CHAT_EVENT_FIELDS.source)} AS source, ${payloadField(CHAT_EVENT_FIELDS.requestId)} AS request_id,
-         '{}'::text[] AS changed_fields, reason AS rejected, ${RECEIVED_KEY}
+         '{}'::text[] AS changed_fields, ${payloadField(CHAT_EVENT_FIELDS.roomId)} AS room_id, reason AS rejected, ${RECEIVED_KEY}
     FROM rejected_event`;
 
-/** Both forms of a well-formed id (15 and 18 characters), so either matches what the log holds. */
+/** Both forms of a well-formed id (15 and 18 characters, as Salesforce spells them), so either matches what the log holds. */
 function idForms(id: string): string[] {
   if (!isSalesforceId(id)) return [id];
-  const id15 = id.slice(0, 15);
+  const id15 = canonicalSalesforceId(id);
   return [id15, to18CharId(id15)];
 }
 
@@ -218,6 +222,7 @@ function toAuditEvent(row: AuditRow): AuditEvent {
     requestId: row.request_id,
     changedFields: row.changed_fields,
     rejected: row.rejected,
+    roomId: row.room_id,
   };
 }
 
@@ -237,6 +242,7 @@ export function createAuditLog(run: ReadRunner): AuditLog {
         if (filter.recordId) fields.push(`record_id = ANY(${params.add(idForms(filter.recordId))}::text[])`);
         if (filter.createdById) fields.push(`created_by_id = ANY(${params.add(idForms(filter.createdById))}::text[])`);
         if (filter.source) fields.push(`source = ${params.add(filter.source)}`);
+        if (filter.roomId) fields.push(`room_id = ANY(${params.add(idForms(filter.roomId))}::text[])`);
         // The cursor, per table as its own index range: after (ts, origin, id) in (received_at, origin, id) DESC.
         const logAfter: string[] = [];
         const rejectedAfter: string[] = [];

@@ -189,10 +189,12 @@ export interface EventLogRow {
   source: string | null;
   request_id: string | null;
   changed_fields: string[];
+  /** Migration 0004: `Room_Id__c` as received; NULL for room-less events and rows logged before. */
+  room_id: string | null;
 }
 
 /** What catch-up reads of a row. */
-type EventRow = Pick<EventLogRow, 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date'>;
+type EventRow = Pick<EventLogRow, 'seq' | 'event_uuid' | 'replay_id' | 'type' | 'record_id' | 'user_id' | 'created_by_id' | 'created_date' | 'room_id'>;
 
 /** Moves the position of ($1, $2) to the replay id of the row just written, if one was (and has an id). */
 const ADVANCE_POSITION = `
@@ -212,20 +214,20 @@ const ADVANCE_POSITION = `
 const fence = (param: string) => `fence AS (SELECT term FROM cluster_leader WHERE term = ${param}::bigint FOR SHARE)`;
 
 /**
- * Fenced (a cluster leader's write, term in $14): rows are inserted only if the fence holds, and
+ * Fenced (a cluster leader's write, term in $15): rows are inserted only if the fence holds, and
  * one marker row (all NULL) says it did.
  */
 const logEventsSql = (fenced: boolean) => `
-  WITH ${fenced ? `${fence('$14')}, ` : ''}input AS (
+  WITH ${fenced ? `${fence('$15')}, ` : ''}input AS (
     SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[],
-                         $11::text[], $12::text[], $13::text[])
+                         $11::text[], $12::text[], $13::text[], $14::text[])
       WITH ORDINALITY AS i(event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
-                           source, request_id, changed_fields, ord)
+                           source, request_id, changed_fields, room_id, ord)
   ), inserted AS (
     INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
-                           source, request_id, changed_fields)
+                           source, request_id, changed_fields, room_id)
     SELECT $1, $2, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at,
-           source, request_id, string_to_array(changed_fields, '${CHANGED_FIELDS_SEPARATOR}')
+           source, request_id, string_to_array(changed_fields, '${CHANGED_FIELDS_SEPARATOR}'), room_id
       FROM input ${fenced ? 'WHERE EXISTS (SELECT 1 FROM fence) ' : ''}ORDER BY ord
     ON CONFLICT (event_uuid) DO NOTHING
     RETURNING seq, replay_id, event_uuid
@@ -306,6 +308,7 @@ export function createEventStore(db: Database): EventStore {
         events.map(({ provenance }) => provenance?.source ?? null),
         events.map(({ provenance }) => provenance?.requestId ?? null),
         events.map(({ provenance }) => (provenance?.changedFields ?? []).join(CHANGED_FIELDS_SEPARATOR)),
+        column((e) => e.roomId),
       ];
       let rows = await q.query<{ seq: number | null; event_uuid: string | null }>(term === undefined ? LOG_EVENTS : LOG_EVENTS_FENCED, term === undefined ? params : [...params, term]);
       if (term !== undefined) {
@@ -376,7 +379,7 @@ export function createEventStore(db: Database): EventStore {
     eventsAfter: (afterSeq, { limit = 1_000, stream } = {}) =>
       tracked(async (q) => {
         const rows = await q.query<EventRow>(
-          `SELECT seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date
+          `SELECT seq, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, room_id
              FROM event_log
             WHERE seq > $1 AND ($3::text IS NULL OR (org_id = $3 AND channel = $4))
             ORDER BY seq LIMIT $2`,
@@ -417,6 +420,7 @@ function toLoggedEvent(row: EventRow): LoggedEvent {
       createdDate: row.created_date.toISOString(),
       replayId: row.replay_id,
       eventUuid: row.event_uuid,
+      roomId: row.room_id,
     },
   };
 }

@@ -31,6 +31,7 @@ export const CSV_COLUMNS = [
   'requestId',
   'changedFields',
   'rejected',
+  'roomId',
 ] as const satisfies readonly (keyof AuditEvent)[];
 
 /** One CSV record: nulls empty, `changedFields` comma-separated as in `Changed_Fields__c`. */

@@ -6,7 +6,7 @@
  * parameter's name rather than guessed at.
  */
 import { z } from 'zod';
-import { CHAT_EVENT_TYPES } from '../../events/contract.js';
+import { CHAT_EVENT_TYPES, QUIDDITY_NAMES } from '../../events/contract.js';
 import { isSalesforceId } from '../../salesforce/salesforce-id.js';
 import { SUMMARY_BUCKETS, type AuditEventFilter, type AuditEventPosition, type AuditIncidentFilter, type SummaryBucket } from '../../store/audit-log.js';
 
@@ -40,7 +40,7 @@ const instant = z
     return date;
   });
 
-const salesforceId = z.string().refine(isSalesforceId, 'must be a 15- or 18-character Salesforce id');
+const salesforceId = z.string().refine(isSalesforceId, 'must be a 15- or 18-character Salesforce id (the 18 in any casing)');
 
 const limit = z
   .string()
@@ -92,7 +92,8 @@ const eventsQuery = z
     userId: salesforceId.optional(),
     recordId: salesforceId.optional(),
     createdById: salesforceId.optional(),
-    source: z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'must be a System.Quiddity name, e.g. AURA or REST').optional(),
+    source: z.enum(QUIDDITY_NAMES, { message: `must be a System.Quiddity name: one of ${QUIDDITY_NAMES.join(', ')}` }).optional(),
+    room: salesforceId.optional(),
     limit: limit.optional(),
     cursor: cursor(eventPosition).optional(),
   })
@@ -153,8 +154,8 @@ function parse<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
  */
 export function parseEventsQuery(query: unknown, options: { unlimited?: boolean } = {}): EventsQuery {
   const schema = options.unlimited ? eventsQuery.omit({ limit: true, cursor: true }) : eventsQuery;
-  const { limit: pageLimit, cursor: after, ...filter } = parse(schema, query) as z.infer<typeof eventsQuery>;
-  return { filter: filter as AuditEventFilter, limit: pageLimit ?? DEFAULT_PAGE_LIMIT, after };
+  const { limit: pageLimit, cursor: after, room, ...filter } = parse(schema, query) as z.infer<typeof eventsQuery>;
+  return { filter: { ...(filter as AuditEventFilter), roomId: room }, limit: pageLimit ?? DEFAULT_PAGE_LIMIT, after };
 }
 
 /** Parses the query of `GET /admin/api/incidents`. @throws BadParameterError naming the first bad parameter. */

@@ -6,6 +6,7 @@
 import { eventLog } from './0001-event-log.js';
 import { audit } from './0002-audit.js';
 import { leadershipTerm } from './0003-leadership-term.js';
+import { room } from './0004-room.js';
 
 /** One schema change: statements run in order, in the one transaction of {@link migrate}. */
 export interface Migration {
@@ -15,4 +16,4 @@ export interface Migration {
   up: string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [eventLog, audit, leadershipTerm];
+export const MIGRATIONS: readonly Migration[] = [eventLog, audit, leadershipTerm, room];

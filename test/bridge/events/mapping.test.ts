@@ -29,6 +29,7 @@ describe('toChatEvent', () => {
           createdDate: '2026-11-29T10:00:00.000Z',
           replayId: 17,
           eventUuid: 'u-1',
+          roomId: null,
         },
         provenance: { source: null, requestId: null, changedFields: [] },
       });
@@ -39,6 +40,15 @@ describe('toChatEvent', () => {
     const mapped = toChatEvent(message({ Type__c: 'MESSAGE_UPDATED', Source__c: 'BULK_API', Request_Id__c: 'TID-1', Changed_Fields__c: 'Content__c,User__c' }));
     expect(mapped).toMatchObject({ ok: true, provenance: { source: 'BULK_API', requestId: 'TID-1', changedFields: ['Content__c', 'User__c'] } });
     expect(toChatEvent(message({ Source__c: 42 }))).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringContaining('Source__c') });
+  });
+
+  it('reads Room_Id__c (contract 2.3.0) as sent; blank is room-less; anything but an id is malformed', () => {
+    expect(toChatEvent(message({ Room_Id__c: 'a0B000000000001EAA' }))).toMatchObject({ ok: true, event: { roomId: 'a0B000000000001EAA' } });
+    expect(toChatEvent(message({ Room_Id__c: 'a0B000000000001' }))).toMatchObject({ ok: true, event: { roomId: 'a0B000000000001' } });
+    expect(toChatEvent(message({ Room_Id__c: null }))).toMatchObject({ ok: true, event: { roomId: null } });
+    for (const bad of ['room-a', '', 42, ['a0B000000000001'], 'a0B000000000001EAA '] as const) {
+      expect(toChatEvent(message({ Room_Id__c: bad })), JSON.stringify(bad)).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringContaining('Room_Id__c') });
+    }
   });
 
   it('rejects an unknown Type__c, null and missing fields, and junk', () => {

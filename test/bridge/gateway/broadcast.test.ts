@@ -26,6 +26,7 @@ const message = (type: ChatEvent['type'], n = 1): SequencedChatEvent => ({
   createdDate: '2026-01-15T12:00:00.000Z',
   replayId: 100 + n,
   eventUuid: `uuid-${n}`,
+  roomId: null,
 });
 
 let h: Harness;
@@ -111,7 +112,7 @@ describe('gateway broadcast', () => {
     const late = h.connect(h.issue({ userId: '005000000000009', name: 'Late' }));
     const status = nextEvent(late, 'bridge:status');
     await connected(late);
-    expect(await status).toEqual({ upstream: 'degraded', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH });
+    expect(await status).toEqual({ upstream: 'degraded', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH, rooms: [] });
   });
 
   it('counts sockets, and forgets disconnected ones', async () => {

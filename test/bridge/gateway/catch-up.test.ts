@@ -10,7 +10,7 @@ import type { LogPosition, LoggedEvent } from '../../../bridge/store/event-store
 const EPOCH = '00000000-0000-4000-8000-000000000001';
 const event = (seq: number): LoggedEvent => ({
   seq,
-  event: { type: 'MESSAGE_CREATED', recordId: 'a0B000000000001', userId: '005000000000001', createdById: '005000000000001', createdDate: '2026-01-15T12:00:00.000Z', replayId: seq, eventUuid: `u${seq}` } satisfies ChatEvent,
+  event: { type: 'MESSAGE_CREATED', recordId: 'a0B000000000001', userId: '005000000000001', createdById: '005000000000001', createdDate: '2026-01-15T12:00:00.000Z', replayId: seq, eventUuid: `u${seq}`, roomId: null } satisfies ChatEvent,
 });
 
 /** A log holding `seqs`; `position` answers in turn from `positions` (the last one repeats). */

@@ -26,6 +26,7 @@ const chatEvent = (): ChatEvent => ({
   createdDate: '2026-12-02T10:00:00.000Z',
   replayId: (replayId += 3),
   eventUuid: randomUUID(),
+  roomId: null,
 });
 
 async function logged(key: StreamKey): Promise<LoggedEvent> {

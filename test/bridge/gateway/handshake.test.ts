@@ -54,7 +54,7 @@ describe('handshake: token', () => {
       const client = h.connect(token, { origin: LIGHTNING });
       const status = nextEvent(client, 'bridge:status');
       await connected(client);
-      expect(await status).toEqual({ upstream: 'connected', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH });
+      expect(await status).toEqual({ upstream: 'connected', contractVersion: CONTRACT_VERSION, epoch: TEST_EPOCH, rooms: [] });
       client.disconnect();
     }
   });

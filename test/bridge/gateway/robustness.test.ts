@@ -33,6 +33,7 @@ const event: SequencedChatEvent = {
   createdDate: '2026-01-15T12:00:00.000Z',
   replayId: 1,
   eventUuid: 'u1',
+  roomId: null,
 };
 
 /** A brand-new client still connects and receives a broadcast: the server survived. */

@@ -3,7 +3,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_SCOPE, DEFAULT_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_MS } from '../../../bridge/events/contract.js';
+import { AUDIT_SCOPE, DEFAULT_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_MS, MAX_TOKEN_ROOMS } from '../../../bridge/events/contract.js';
 import {
   MAX_TOKEN_CHARS,
   TOKEN_REFUSAL_MESSAGES,
@@ -101,14 +101,38 @@ describe('scopes (the admin token)', () => {
     const chat = await socketVerifier(await signToken(claims(), SECRET));
     const withScope = await socketVerifier(await signToken(claims({ scope: AUDIT_SCOPE }), SECRET));
     expect(withScope).toEqual(chat);
-    expect(Object.keys(withScope).sort()).toEqual(['expiresAt', 'name', 'orgId', 'userId']);
+    expect(Object.keys(withScope).sort()).toEqual(['expiresAt', 'name', 'orgId', 'rooms', 'userId']);
+  });
+});
+
+describe('createTokenVerifier: the rooms claim', () => {
+  it.each([
+    ['not an array', 'a0B000000000001EAA', /rooms claim is not an array/],
+    ['an id that is not a Salesforce id', ['a0B000000000001EAA', 'room-b'], /rooms claim\[1\] is not a Salesforce id/],
+    ['a number', [42], /rooms claim\[0\]/],
+    ['null', null, /rooms claim is not an array/],
+    ['more than MAX_TOKEN_ROOMS', Array.from({ length: MAX_TOKEN_ROOMS + 1 }, () => 'a0B000000000001'), /at most 200/],
+  ])('refuses a rooms claim that is %s as malformed, naming the claim', async (_what, rooms, detail) => {
+    const err = await verifier()(await signToken(claims({ rooms }), SECRET)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenError);
+    expect((err as TokenError).reason).toBe('malformed');
+    expect((err as TokenError).detail).toMatch(detail);
   });
 });
 
 describe('createTokenVerifier: accepted tokens', () => {
   it('turns a valid HS256 token into socket data (exp in ms)', async () => {
     const data = await verifier()(await signToken(claims(), SECRET));
-    expect(data).toEqual({ userId: USER, name: 'Ann Author', orgId: ORG_15, expiresAt: (nowS + 600) * 1000 });
+    expect(data).toEqual({ userId: USER, name: 'Ann Author', orgId: ORG_15, expiresAt: (nowS + 600) * 1000, rooms: [] });
+  });
+
+  it('reads the rooms claim (contract 2.3.0) as canonical room keys: 15/18-character forms and casings of one id are one room', async () => {
+    const ROOM_A_15 = 'a0B000000000001';
+    const ROOM_A_18 = 'a0B000000000001EAA';
+    const ROOM_B_15 = 'a0b000000000001'; // differs from A only in case: another room
+    const data = await verifier()(await signToken(claims({ rooms: [ROOM_A_18, ROOM_A_15, ROOM_A_18.toLowerCase(), ROOM_B_15] }), SECRET));
+    expect(data.rooms).toEqual([ROOM_A_15, ROOM_B_15]);
+    expect((await verifier()(await signToken(claims({ rooms: [] }), SECRET))).rooms, 'an empty claim: no rooms').toEqual([]);
   });
 
   it('accepts RS256 with an SPKI public key, with an X.509 certificate, and with env-style escaped newlines', async () => {

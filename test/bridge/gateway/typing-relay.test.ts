@@ -70,7 +70,7 @@ function rawEmit(client: TestClient, event: string, ...args: unknown[]): void {
   (client as unknown as { emit(e: string, ...a: unknown[]): void }).emit(event, ...args);
 }
 
-const annTyping = (isTyping: boolean) => ({ userId: ANN, name: 'Ann Author', isTyping });
+const annTyping = (isTyping: boolean) => ({ userId: ANN, name: 'Ann Author', isTyping, roomId: null });
 
 describe('typing relay over sockets', () => {
   it('relays to every other user, named from the token (payload ignored), never to the typer’s own tabs', async () => {
@@ -144,6 +144,7 @@ describe('typing relay over sockets', () => {
       createdDate: '2026-01-15T12:00:00.000Z',
       replayId: 1,
       eventUuid: 'u1',
+      roomId: null,
     });
     await waitFor(() => typing(bob).length === 2, 'stop notice', { timeoutMs: 3_000 });
     expect(typing(bob)[1]).toEqual(annTyping(false));

@@ -279,7 +279,7 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
 
   it("shows only this org's events: another org's rows in the same store stay out", async () => {
     const other = { orgId: '00D000000000099AAA', channel: stack.config.channel };
-    await store.logEvent(other, { type: 'USER_LEFT', recordId: ana.Id, userId: ana.Id, createdById: ana.Id, createdDate: new Date().toISOString(), replayId: 1, eventUuid: `other-${Math.random()}` }, new Date(), {
+    await store.logEvent(other, { type: 'USER_LEFT', recordId: ana.Id, userId: ana.Id, createdById: ana.Id, createdDate: new Date().toISOString(), replayId: 1, eventUuid: `other-${Math.random()}`, roomId: null }, new Date(), {
       source: 'REST',
       requestId: 'other-org',
       changedFields: [],

@@ -38,6 +38,15 @@ describe('salesforce ids', () => {
     expect(sameSalesforceId('abc', 'abc'), 'malformed ids never match').toBe(false);
   });
 
+  it('reads an 18-character id in any casing as the record its checksum names', () => {
+    expect(isSalesforceId(ACCOUNT_18.toLowerCase()), 'lower-cased 18').toBe(true);
+    expect(isSalesforceId(ACCOUNT_18.toUpperCase()), 'upper-cased 18').toBe(true);
+    expect(canonicalSalesforceId(ACCOUNT_18.toLowerCase())).toBe(ACCOUNT_15);
+    expect(sameSalesforceId(ORG_15, ORG_18.toLowerCase()), 'lower-cased 18 is the same org').toBe(true);
+    expect(sameSalesforceId(ORG_15.toLowerCase(), ORG_18.toLowerCase()), 'lower-cased 15 is another id').toBe(false);
+    expect(isSalesforceId('001A0000006Vm9rIAD'), 'a checksum marking a digit as upper case').toBe(false);
+  });
+
   it('canonicalises well-formed ids to their first 15 characters and leaves others alone', () => {
     expect(canonicalSalesforceId(ACCOUNT_18)).toBe(ACCOUNT_15);
     expect(canonicalSalesforceId(ACCOUNT_15)).toBe(ACCOUNT_15);

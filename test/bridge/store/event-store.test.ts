@@ -28,6 +28,7 @@ const chatEvent = (overrides: Partial<ChatEvent> = {}): ChatEvent => ({
   createdDate: '2026-11-29T10:00:00.123Z',
   replayId: (replayCounter += 7), // increasing, not contiguous, like Salesforce's
   eventUuid: randomUUID(),
+  roomId: null,
   ...overrides,
 });
 
@@ -135,7 +136,7 @@ describe.each(backends)('event store on %s', (_name, open) => {
 
   it('returns events after a seq in order, exactly as they were logged, a page at a time', async () => {
     const key = newKey();
-    const events = [chatEvent({ type: 'USER_ENTERED' }), chatEvent(), chatEvent({ type: 'MESSAGE_DELETED' })];
+    const events = [chatEvent({ type: 'USER_ENTERED' }), chatEvent({ roomId: 'a0B000000000001AAA' }), chatEvent({ type: 'MESSAGE_DELETED' })];
     const seqs: number[] = [];
     for (const e of events) seqs.push((await store.logEvent(key, e, new Date()))!);
     const after = await store.eventsAfter(seqs[0]! - 1);
@@ -200,6 +201,37 @@ describe.each(backends)('event store on %s', (_name, open) => {
     expect(left).toContain(keptSeq);
     expect(left.filter((s) => oldSeqs.includes(s))).toEqual([]);
   });
+});
+
+describe('migration 0004-room on a store logged before it', () => {
+  it('adds the room to the log: rows logged before read back room-less, new rows keep their room', async () => {
+    // A store as a bridge before 0004 left it: the first three migrations applied, one event logged.
+    const db = await openPgliteDatabase();
+    try {
+      const before = MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '0004-room'));
+      await db.query('CREATE TABLE store_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const m of before) {
+        for (const statement of m.up) await db.query(statement);
+        await db.query('INSERT INTO store_migrations (name) VALUES ($1)', [m.name]);
+      }
+      const key = newKey();
+      const old = chatEvent();
+      await db.query(
+        `INSERT INTO event_log (org_id, channel, event_uuid, replay_id, type, record_id, user_id, created_by_id, created_date, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())`,
+        [key.orgId, key.channel, old.eventUuid, old.replayId, old.type, old.recordId, old.userId, old.createdById, old.createdDate],
+      );
+
+      expect(await migrate(db, logger)).toEqual(['0004-room']);
+
+      const store = createEventStore(db);
+      const inRoom = chatEvent({ roomId: 'a0B000000000001AAA' });
+      await store.logEvent(key, inRoom, new Date());
+      expect((await store.eventsAfter(0, { stream: key })).map((e) => e.event)).toEqual([old, inRoom]);
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
 });
 
 describe('PostgreSQL restarting under the store', () => {

@@ -21,7 +21,7 @@ describe('embedded store on disk', () => {
     const { epoch } = await first.logPosition();
     await first.logEvent(key, {
       type: 'USER_ENTERED', recordId: '005000000000001AAA', userId: '005000000000001AAA', createdById: '005000000000001AAA',
-      createdDate: new Date().toISOString(), replayId: 31, eventUuid: randomUUID(),
+      createdDate: new Date().toISOString(), replayId: 31, eventUuid: randomUUID(), roomId: null,
     }, new Date());
 
     await expect(openStore(choice, logger)).rejects.toThrow(/EMBEDDED_DATABASE_DIR: cannot open .*pglite \(in use by another bridge \(pid \d+\)/);

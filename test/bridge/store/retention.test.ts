@@ -13,7 +13,7 @@ describe('retention', () => {
     const key = { orgId: '00D00000000RETAIN', channel: '/event/Chat_Event__e' };
     const event = (replayId: number) => ({
       type: 'USER_LEFT' as const, recordId: '005000000000001AAA', userId: '005000000000001AAA', createdById: '005000000000001AAA',
-      createdDate: new Date().toISOString(), replayId, eventUuid: randomUUID(),
+      createdDate: new Date().toISOString(), replayId, eventUuid: randomUUID(), roomId: null,
     });
     const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3_600_000);
     const old: number[] = [];

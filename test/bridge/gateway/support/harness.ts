@@ -119,7 +119,7 @@ export async function startGateway(
     issue(user) {
       serial += 1;
       const token = `token-${serial}`;
-      issued.set(token, { orgId: ORG_ID, expiresAt: Date.now() + 60_000, ...user });
+      issued.set(token, { orgId: ORG_ID, expiresAt: Date.now() + 60_000, ...user, rooms: user.rooms ?? [] });
       return token;
     },
     connect(token, connectOptions = {}) {
