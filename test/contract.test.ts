@@ -290,7 +290,7 @@ describe('LWC socket events ↔ contract.ts', () => {
     }
     fire('bridge:resync', { reason: 'replay-id-expired' });
     fire('bridge:status', { upstream: 'connected', contractVersion: contract.CONTRACT_VERSION });
-    const notice: Record<string, unknown> = { userId: '005000000000002AAA', name: 'Ana', isTyping: true };
+    const notice: Record<string, unknown> = { userId: '005000000000002AAA', name: 'Ana', isTyping: true, roomId: null };
     expect(Object.keys(notice).sort()).toEqual(interfaceMembers('TypingNotice').map((m) => m.name).sort());
     fire('typing', notice);
     chat.notifyTyping();

@@ -103,7 +103,7 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
     expect(aura).toMatchObject({ type: 'MESSAGE_CREATED', recordId: auraId, userId: ben.Id, createdById: ben.Id, source: 'AURA', changedFields: [], rejected: null });
     expect(edit).toMatchObject({ type: 'MESSAGE_UPDATED', recordId: restIds[0], userId: ana.Id, createdById: ben.Id, source: 'REST', changedFields: ['Content__c'] });
     expect(Object.keys(edit!).sort()).toEqual(
-      ['seq', 'eventUuid', 'replayId', 'type', 'recordId', 'userId', 'createdById', 'createdDate', 'receivedAt', 'forwardedAt', 'socketsReached', 'source', 'requestId', 'changedFields', 'rejected'].sort(),
+      ['seq', 'eventUuid', 'replayId', 'type', 'recordId', 'userId', 'createdById', 'createdDate', 'receivedAt', 'forwardedAt', 'socketsReached', 'source', 'requestId', 'changedFields', 'rejected', 'roomId'].sort(),
     );
     expect(edit!.requestId).toMatch(/^[\w-]{22}$/);
     expect(edit!.requestId).not.toBe(aura!.requestId);
@@ -138,6 +138,25 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
     expect(future.events).toEqual([]);
   });
 
+  it('shows each row\'s room and filters by room (contract 2.3.0), whichever form of its id is given', async () => {
+    const all = (await events()).events;
+    // The dev org files messages without a room in its default public room, as the data script does.
+    const general = all.find((e) => e.recordId === auraId)!.roomId!;
+    expect(general).toMatch(/^[a-zA-Z0-9]{18}$/);
+    expect(all.find((e) => e.rejected !== null)!.roomId, 'the rejected message carried none').toBeNull();
+    const inGeneral = all.filter((e) => e.roomId === general).map((e) => e.eventUuid);
+    expect(inGeneral, '13 messages created, 1 updated').toHaveLength(14);
+
+    const swapCase = (id: string) => id.replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+    for (const form of [general, general.slice(0, 15), general.toLowerCase(), general.toUpperCase()]) {
+      expect((await events(`?room=${form}`)).events.map((e) => e.eventUuid), form).toEqual(inGeneral);
+    }
+    expect((await events(`?room=${swapCase(general.slice(0, 15))}`)).events, 'another id, in its 15-character form').toEqual([]);
+    const csv = (await (await get(`events.csv?room=${general.toLowerCase()}`)).text()).split('\r\n');
+    expect(csv).toHaveLength(1 + 14 + 1);
+    expect(csv.slice(1, -1).every((line) => line.endsWith(`,${general}`))).toBe(true);
+  });
+
   it('pages with an opaque cursor: every row once, in order, while new events arrive', async () => {
     const all = (await events()).events;
     const seen: AuditEvent[] = [];
@@ -164,7 +183,7 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="chat-events.csv"');
-    expect(lines[0]).toBe('seq,eventUuid,replayId,type,recordId,userId,createdById,createdDate,receivedAt,forwardedAt,socketsReached,source,requestId,changedFields,rejected');
+    expect(lines[0]).toBe('seq,eventUuid,replayId,type,recordId,userId,createdById,createdDate,receivedAt,forwardedAt,socketsReached,source,requestId,changedFields,rejected,roomId');
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(1 + 13 + 1);
     const edit = lines.find((line) => line.includes('MESSAGE_UPDATED'))!.split(',');
@@ -238,6 +257,9 @@ describe.each(backends)('admin API on %s', (_name, openBackend) => {
       ['events?userId=ana', 'userId'],
       ['events?recordId=a00000000000001AAB', 'recordId'],
       ['events?source=rest;drop', 'source'],
+      ['events?source=NOT_A_QUIDDITY', 'source'],
+      ['events?room=general', 'room'],
+      ['events.csv?room=a0B000000000001AAB', 'room'],
       ['events?type=USER_LEFT&type=USER_ENTERED', 'type'],
       ['events?colour=red', 'colour'],
       ['events.csv?limit=5', 'limit'],
