@@ -27,7 +27,7 @@ describe('token expiry over real sockets', () => {
     expect(reasons, 'the server closed each expiring socket').toEqual(['io server disconnect', 'io server disconnect', 'io server disconnect']);
     expect(Date.now(), 'not before the token expired').toBeGreaterThanOrEqual(soon + 100);
     expect(lasting.connected, 'the socket with a lasting token stays').toBe(true);
-    await waitFor(() => h.gateway.socketCount() === 1, 2_000);
+    await waitFor(() => h.gateway.socketCount() === 1, 'one socket left', { timeoutMs: 2_000 });
     const lines = h.logs.filter((l) => l.msg === 'token expired, disconnecting').map((l) => l.userId);
     expect(lines.sort(), 'one log line per expired socket').toEqual(['005000000000000AAA', '005000000000001AAA', '005000000000002AAA']);
   });
@@ -49,7 +49,7 @@ describe('createExpirySchedule', () => {
       schedule.delete('d', at);
       schedule.delete('never-added', at); // a no-op
 
-      await waitFor(() => expired.length >= 3, 3_000);
+      await waitFor(() => expired.length >= 3, 'three items expired', { timeoutMs: 3_000 });
       await new Promise((resolve) => setTimeout(resolve, 200));
 
       expect(expired.sort(), 'a, b and c once each; d was deleted').toEqual(['a', 'b', 'c']);
