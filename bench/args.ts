@@ -1,8 +1,13 @@
 /**
- * The command line the benches share: `[<sizes>] [--bridge <built server.js>] [--profile <dir>]`,
- * parsed with node:util's parseArgs. A bad line prints the bench's usage and exits 2.
+ * The command line the benches share: `[<sizes>] [--bridge <built server.js>] [--profile <dir>]`
+ * (and `--store postgres|pglite` where a bench offers it), parsed with node:util's parseArgs. A bad
+ * line prints the bench's usage and exits 2.
  */
 import { parseArgs } from 'node:util';
+
+/** The bridge's store in a bench: a PostgreSQL server the bench starts (as production runs), or the embedded PGlite. */
+export type BenchStore = 'postgres' | 'pglite';
+const STORES: readonly BenchStore[] = ['postgres', 'pglite'];
 
 /** What a bench was asked for. */
 export interface BenchArgs {
@@ -12,23 +17,31 @@ export interface BenchArgs {
   profileDir: string | undefined;
   /** The one positional argument (socket counts), or undefined when absent. */
   sizes: string | undefined;
+  /** `--store` (default `postgres`); only where the bench offers it (`withStore`), else always `postgres`. */
+  store: BenchStore;
 }
 
 /**
  * Parses `process.argv`.
  * @param usage - printed on a bad command line.
  * @param sizesPattern - what the positional argument must match.
+ * @param withStore - whether `--store postgres|pglite` is accepted.
  */
-export function benchArgs(usage: string, sizesPattern: RegExp): BenchArgs {
+export function benchArgs(usage: string, sizesPattern: RegExp, { withStore = false }: { withStore?: boolean } = {}): BenchArgs {
   try {
     const { values, positionals } = parseArgs({
       args: process.argv.slice(2),
-      options: { bridge: { type: 'string', default: 'dist/bridge/server.js' }, profile: { type: 'string' } },
+      options: {
+        bridge: { type: 'string', default: 'dist/bridge/server.js' },
+        profile: { type: 'string' },
+        ...(withStore ? { store: { type: 'string', default: 'postgres' } } : {}),
+      },
       allowPositionals: true,
     });
     const [sizes, ...rest] = positionals;
-    if (rest.length > 0 || (sizes !== undefined && !sizesPattern.test(sizes)) || !values.bridge) throw new Error(usage);
-    return { entry: values.bridge, profileDir: values.profile, sizes };
+    const store = (values as { store?: string }).store ?? 'postgres';
+    if (rest.length > 0 || (sizes !== undefined && !sizesPattern.test(sizes)) || !values.bridge || !STORES.includes(store as BenchStore)) throw new Error(usage);
+    return { entry: values.bridge, profileDir: values.profile, sizes, store: store as BenchStore };
   } catch {
     console.error(usage);
     process.exit(2);

@@ -49,9 +49,16 @@ const READY_TIMEOUT_MS = 120_000;
 /** Longest a server may take to exit after SIGTERM before it is killed, ms. */
 const EXIT_TIMEOUT_MS = 12_000;
 
-/** A helper forked on this TypeScript source (tsx, with an IPC channel). */
-function forkHelper(script: string): ChildProcess {
-  return fork(join(HERE, 'servers', script), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' });
+/** `node --cpu-prof` flags writing into `dir` (none when undefined). */
+const profileFlags = (dir: string | undefined): string[] => (dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+
+/** A helper forked on this TypeScript source (tsx, with an IPC channel), profiled into `profileDir` when set. */
+function forkHelper(script: string, profileDir?: string): ChildProcess {
+  return fork(join(HERE, 'servers', script), [], {
+    execArgv: [...profileFlags(profileDir), '--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
 }
 
 function waitForMessage<T>(child: ChildProcess, accept: (message: unknown) => message is T, what: string): Promise<T> {
@@ -98,9 +105,9 @@ export async function startBenchOrg(): Promise<BenchOrg> {
   return { url: ready.url, accessToken: ready.accessToken, orgId: ready.orgId, publish: publisher(child, 'dev org'), close: () => stop(child) };
 }
 
-/** Starts a baseline server in its helper process. */
-async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<Contender> {
-  const child = forkHelper(script);
+/** Starts a baseline server in its helper process (profiled into `<profileDir>/<name>` when set). */
+async function startBaseline(name: 'socket.io' | 'ws', script: string, profileDir: string | undefined): Promise<Contender> {
+  const child = forkHelper(script, profileDir === undefined ? undefined : join(profileDir, name));
   const ready = await waitForMessage(child, (m): m is Extract<ReadyMessage, { ready: 'server' }> => (m as ReadyMessage).ready === 'server', name);
   return { name, pid: child.pid!, url: `http://127.0.0.1:${ready.port}`, publish: publisher(child, name), close: () => stop(child) };
 }
@@ -115,7 +122,7 @@ async function startBaseline(name: 'socket.io' | 'ws', script: string): Promise<
 export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<Contender> {
   const { entry, profileDir } = launch;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bridge-'));
-  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const profile = profileFlags(profileDir === undefined ? undefined : join(profileDir, 'bridge'));
   const store = launch.databaseUrl === undefined ? { EMBEDDED_DATABASE_DIR: join(dataDir, 'pglite') } : { DATABASE_URL: launch.databaseUrl };
   const cluster = launch.redisUrl === undefined ? {} : { REDIS_URL: launch.redisUrl };
   const child = spawn(process.execPath, [...profile, entry], {
@@ -172,7 +179,10 @@ export async function startBridge(launch: BridgeLaunch, org: BenchOrg): Promise<
 export interface BridgeLaunch {
   /** The built bridge's entry file (`dist/bridge/server.js`). */
   entry: string;
-  /** When set, the bridge runs with `node --cpu-prof` and writes its `.cpuprofile` here on exit. */
+  /**
+   * When set, the bridge runs with `node --cpu-prof` and writes its `.cpuprofile` into `<this>/bridge`
+   * on exit (and the baselines started with it into `<this>/socket.io`, `<this>/ws`).
+   */
   profileDir?: string;
   /** When set, the bridge's store is this PostgreSQL (`DATABASE_URL`) instead of an embedded one. */
   databaseUrl?: string;
@@ -186,9 +196,9 @@ export interface BridgeLaunch {
 export function startContender(name: ContenderName, org: BenchOrg, bridge: BridgeLaunch): Promise<Contender> {
   switch (name) {
     case 'socket.io':
-      return startBaseline(name, 'plain-socketio.ts');
+      return startBaseline(name, 'plain-socketio.ts', bridge.profileDir);
     case 'ws':
-      return startBaseline(name, 'raw-ws.ts');
+      return startBaseline(name, 'raw-ws.ts', bridge.profileDir);
     case 'bridge':
       return startBridge(bridge, org);
   }

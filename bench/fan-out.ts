@@ -6,22 +6,28 @@
  *
  *   npm run bench                     # builds, then 1,000 and 5,000 sockets
  *   npm run bench -- 200,1000         # other sizes
- *   npm run bench -- 1000 --profile .data/profiles   # also `node --cpu-prof` the bridge
+ *   npm run bench -- 1000 --profile .data/profiles   # also `node --cpu-prof` the bridge, and phases.json
+ *   npm run bench -- 1000 --store pglite              # the bridge on the embedded store
  *   node --import tsx bench/fan-out.ts 20 --bridge <dir>/bridge/server.js   # a build elsewhere
  *
  * Per server and size: start it; connect every socket (a bounded storm, each with its own user's
  * token and a Lightning Origin); let it idle; weigh half as many extra idle sockets, then drop them;
  * publish warm-up events, then paced events one at a time (each once every socket has the previous
  * one), then a burst published as fast as it goes.
+ * The bridge's store is a PostgreSQL server the bench starts (`DATABASE_URL`, as production runs;
+ * durable, fsync on) unless `--store pglite` (the embedded store, in the bridge's own process).
  * Absolute figures depend on the machine and on what else runs; compare the ratios of one run.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startPostgresServer, type PostgresServer } from '../dev/local-servers.js';
 import { startBenchOrg, startContender, type BenchOrg, type BridgeLaunch, type ContenderName } from './contenders.js';
 import { percentile } from './percentile.js';
 import { cpuMicros, rssBytes } from './proc-stats.js';
 import { connectPool } from './socket-pool.js';
 import { benchTokens } from './tokens.js';
-import { benchArgs } from './args.js';
+import { benchArgs, type BenchStore } from './args.js';
 
 /** Events published before measuring (JIT warm-up, first-event allocations). */
 const WARMUP_EVENTS = 10;
@@ -43,6 +49,20 @@ const EXTRA_SHARE = 0.5;
 /** What a browser on a Lightning page sends; the bridge's default ALLOWED_ORIGINS admits it. */
 const ORIGIN = 'https://bench.lightning.force.com';
 const CONTENDERS: readonly ContenderName[] = ['socket.io', 'ws', 'bridge'];
+
+/**
+ * When each measured phase of a run began and ended, µs of the monotonic clock — the clock of a
+ * `.cpuprofile`'s `startTime` / `timeDeltas`, so a profile of the whole run can be cut to one phase.
+ */
+interface Phase {
+  sockets: number;
+  name: ContenderName;
+  phase: 'connect' | 'burst';
+  startUs: number;
+  endUs: number;
+}
+const phases: Phase[] = [];
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** One server's figures at one size. */
 interface Row {
@@ -85,7 +105,9 @@ async function measure(name: ContenderName, sockets: number, tokens: readonly st
     });
   try {
     await sleep(IDLE_MS); // every server starts the storm settled
+    const connectStart = monotonicUs();
     const { pool, connectMs } = await connect(tokens.slice(0, sockets));
+    phases.push({ sockets, name, phase: 'connect', startUs: connectStart, endUs: monotonicUs() });
     try {
       await sleep(IDLE_MS);
       const rss = rssBytes(server.pid);
@@ -110,11 +132,13 @@ async function measure(name: ContenderName, sockets: number, tokens: readonly st
       const burstFirst = WARMUP_EVENTS + PACED_EVENTS;
       const burstLast = burstFirst + BURST_EVENTS - 1;
       const cpuBefore = cpuMicros(server.pid);
+      const burstStartUs = monotonicUs();
       const burstStart = performance.now();
       await server.publish(BURST_EVENTS);
       await pool.allReceived(burstLast, 300_000);
       const burstMs = last[burstLast]! - burstStart;
       const cpu = cpuMicros(server.pid) - cpuBefore;
+      phases.push({ sockets, name, phase: 'burst', startUs: burstStartUs, endUs: monotonicUs() });
       const deliveries = BURST_EVENTS * sockets;
       const events = WARMUP_EVENTS + PACED_EVENTS + BURST_EVENTS;
 
@@ -152,7 +176,8 @@ const COLUMNS: Array<{ title: string; width: number; cell: (r: Row) => string; r
   { title: 'frames/event', width: 12, cell: (r) => r.framesPerEvent.toFixed(2) },
 ];
 
-function printTable(rows: Row[]): void {
+function printTable(rows: Row[], store: BenchStore): void {
+  console.log(`\nbridge store: ${store === 'postgres' ? 'PostgreSQL server (DATABASE_URL, durable)' : 'embedded PGlite (in the bridge process)'}`);
   const head = `${pad('sockets', 7)}  ${'server'.padEnd(20)}${COLUMNS.map((c) => `  ${pad(c.title, c.width)}`).join('')}`;
   console.log(`\n${head}\n${'─'.repeat(head.length)}`);
   for (const sockets of [...new Set(rows.map((r) => r.sockets))]) {
@@ -173,15 +198,17 @@ function printTable(rows: Row[]): void {
   );
 }
 
-const USAGE = 'usage: npm run bench [-- <sockets>[,<sockets>…]] [--bridge <built server.js>] [--profile <dir>]';
-const { entry, profileDir, sizes: sizesArg } = benchArgs(USAGE, /^[1-9]\d*(,[1-9]\d*)*$/);
-const bridge: BridgeLaunch = { entry, profileDir };
+const USAGE = 'usage: npm run bench [-- <sockets>[,<sockets>…]] [--store postgres|pglite] [--bridge <built server.js>] [--profile <dir>]';
+const { entry, profileDir, sizes: sizesArg, store } = benchArgs(USAGE, /^[1-9]\d*(,[1-9]\d*)*$/, { withStore: true });
 const sizes = sizesArg ? sizesArg.split(',').map(Number) : [1000, 5000];
 
 const started = performance.now();
 const org = await startBenchOrg();
+let postgres: PostgresServer | undefined;
 const rows: Row[] = [];
 try {
+  if (store === 'postgres') postgres = await startPostgresServer({ durable: true });
+  const bridge: BridgeLaunch = { entry, profileDir, databaseUrl: postgres?.url };
   for (const sockets of sizes) {
     const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org.orgId);
     for (const name of CONTENDERS) {
@@ -190,7 +217,11 @@ try {
     }
   }
 } finally {
-  await org.close();
+  await Promise.all([org.close(), postgres?.close()]);
 }
-printTable(rows);
+if (profileDir !== undefined) {
+  mkdirSync(profileDir, { recursive: true });
+  writeFileSync(join(profileDir, 'phases.json'), `${JSON.stringify(phases, null, 2)}\n`);
+}
+printTable(rows, store);
 console.log(`\n(${sizes.join(', ')} sockets; whole run ${((performance.now() - started) / 1000).toFixed(0)} s)`);

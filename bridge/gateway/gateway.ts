@@ -38,6 +38,7 @@ import {
 import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
+import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -140,8 +141,6 @@ const roomKeyOf = (roomId: string | null | undefined): RoomKey => (roomId == nul
 const CATCHING_UP_ROOM = 'catching-up';
 /** Inbound event names the gateway acts on. */
 const TYPING_EVENTS: Readonly<Record<string, boolean>> = { 'typing:start': true, 'typing:stop': false };
-/** Longest delay `setTimeout` takes, ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function refusal(reason: HandshakeRefusal, message: string): ExtendedError {
   const err: ExtendedError = new Error(message);
@@ -189,7 +188,13 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     floodDisconnectAfter: deps.typing?.floodDisconnectAfter ?? DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER,
     now,
   });
-  const sockets = new Map<string, { socket: GatewaySocket; expiryTimer: NodeJS.Timeout }>();
+  /** Authenticated sockets; each is also in {@link expiries} until it disconnects. */
+  const sockets = new Map<string, GatewaySocket>();
+  /** Disconnects each socket when its token expires (`socket.data.expiresAt`). */
+  const expiries = createExpirySchedule<GatewaySocket>((socket) => {
+    log.info({ socketId: socket.id, userId: socket.data.userId }, 'token expired, disconnecting');
+    socket.disconnect(true);
+  }, now);
   /** Sockets catching up (members of {@link CATCHING_UP_ROOM}) → the live events held for each, in order. */
   const held = new Map<string, SequencedChatEvent[]>();
   /** What each admitted socket's handshake asked to be caught up from, from the middleware to `connection`. */
@@ -334,12 +339,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     // idle socket its own logger (bindings serialized at connect) for lines that are rarely written.
     const who = { socketId: socket.id, userId };
 
-    const expiryTimer = setTimeout(() => {
-      log.info(who, 'token expired, disconnecting');
-      socket.disconnect(true);
-    }, Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - now())));
-    expiryTimer.unref();
-    sockets.set(socket.id, { socket, expiryTimer });
+    expiries.add(socket, expiresAt);
+    sockets.set(socket.id, socket);
     metrics.socketsConnected.inc();
 
     // The transport reads messages up to maxHttpBufferSize so that an over-size handshake still reaches
@@ -374,7 +375,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     for (const n of relay.typers()) {
       if (n.userKey !== userKey && typesIn(n.roomKey)) socket.emit('typing', n.notice);
     }
-    log.debug({ ...who, transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
+    // Guarded: in a connect storm, building the line's object per socket costs even when debug is off.
+    if (log.isLevelEnabled('debug')) log.debug({ ...who, transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
     if (from) void catchUp(socket, from, who);
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
@@ -422,15 +424,13 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     });
 
     socket.on('disconnect', (reason, description) => {
-      const entry = sockets.get(socket.id);
-      if (entry === undefined) return;
-      sockets.delete(socket.id);
+      if (!sockets.delete(socket.id)) return;
       held.delete(socket.id);
-      clearTimeout(entry.expiryTimer);
+      expiries.delete(socket, expiresAt);
       metrics.socketsConnected.dec();
       const ignored = inputFault(reason, description);
       if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
-      log.debug({ ...who, reason, ignored }, 'socket disconnected');
+      if (log.isLevelEnabled('debug')) log.debug({ ...who, reason, ignored }, 'socket disconnected');
       const stopped = relay.socketGone(socket.id);
       if (!closed) for (const notice of stopped) emitTyping(notice);
     });
@@ -476,10 +476,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       closed = true;
       if (typingTimer) clearTimeout(typingTimer.handle);
       typingTimer = undefined;
-      for (const { socket, expiryTimer } of [...sockets.values()]) {
-        clearTimeout(expiryTimer);
-        socket.disconnect(true);
-      }
+      expiries.clear();
+      for (const socket of [...sockets.values()]) socket.disconnect(true);
       relay.clear();
       held.clear();
     },
