@@ -18,7 +18,7 @@ beforeAll(async () => {
 let orgCounter = 0;
 let replayId = 10;
 const newKey = (): StreamKey => ({ orgId: `00D${String(++orgCounter).padStart(12, '0')}FED`, channel: '/event/Chat_Event__e' });
-const chatEvent = (): ChatEvent => ({
+const chatEvent = (roomId: string | null = null): ChatEvent => ({
   type: 'MESSAGE_CREATED',
   recordId: 'a00000000000001AAA',
   userId: '005000000000001AAA',
@@ -26,11 +26,11 @@ const chatEvent = (): ChatEvent => ({
   createdDate: '2026-12-02T10:00:00.000Z',
   replayId: (replayId += 3),
   eventUuid: randomUUID(),
-  roomId: null,
+  roomId,
 });
 
-async function logged(key: StreamKey): Promise<LoggedEvent> {
-  const event = chatEvent();
+async function logged(key: StreamKey, roomId: string | null = null): Promise<LoggedEvent> {
+  const event = chatEvent(roomId);
   return { seq: (await store.logEvent(key, event, new Date()))!, event };
 }
 
@@ -71,9 +71,10 @@ describe('cluster feed', () => {
     const key = newKey();
     const { feed, delivered } = feedOf(key, 50);
     await feed.start();
-    const events = [await logged(key), await logged(key), await logged(key)];
+    const events = [await logged(key), await logged(key, 'a0B000000000001EAA'), await logged(key)];
     await waitFor(() => delivered.length === 3, 'the poll delivered the log');
     expect(delivered.map((e) => e.seq)).toEqual(events.map((l) => l.seq));
+    expect(delivered.map((e) => e.roomId), 'the room survives the log read, so the gateway can scope it').toEqual([null, 'a0B000000000001EAA', null]);
 
     feed.stop();
     const unseen = await logged(key);
