@@ -62,6 +62,36 @@ describe('a cluster of three bridges', () => {
     }
   }, 60_000);
 
+  it('keeps rooms across nodes: a room\'s typing and events reach its sockets on other nodes, never another room\'s', async () => {
+    const [roomA, roomB] = ['a0B5e000000AbCdEAK', 'a0B5e000000AbCeEAK'];
+    const token = (name: string, rooms: string[]) =>
+      signBridgeToken({ userId: newUserId(), name, orgId: cluster.org.orgId }, { secret: TOKEN_SECRET, audience: AUDIENCE, rooms });
+    const typist = await connectResuming(cluster.nodes[0]!.url, await token('Ana', [roomA]));
+    const inA = await connectResuming(cluster.nodes[1]!.url, await token('Ben', [roomA]));
+    const inB = await connectResuming(cluster.nodes[2]!.url, await token('Chen', [roomB]));
+    const heard = { inA: [] as unknown[], inB: [] as unknown[] };
+    inA.socket.on('typing', (n) => heard.inA.push(n));
+    inB.socket.on('typing', (n) => heard.inB.push(n));
+    try {
+      typist.socket.emit('typing:start', { roomId: roomA });
+      await waitFor(() => heard.inA.length === 1, 'the typing notice in A on another node');
+      expect(heard.inA[0]).toMatchObject({ name: 'Ana', isTyping: true, roomId: roomA });
+
+      const fields = { Type__c: 'MESSAGE_CREATED', Record_Id__c: 'a00000000000001AAA', User_Id__c: cluster.org.credentials.userId };
+      const a = await cluster.org.publishEvent({ ...fields, Room_Id__c: roomA });
+      const b = await cluster.org.publishEvent({ ...fields, Room_Id__c: roomB });
+      const everyone = await cluster.org.publishEvent({ Type__c: 'USER_ENTERED', Record_Id__c: fields.User_Id__c, User_Id__c: fields.User_Id__c });
+      const got = (s: typeof inA) => s.events.map((e) => e.eventUuid);
+      await waitFor(() => [typist, inA, inB].every((s) => got(s).includes(everyone.eventUuid)), 'the room-less event on every node');
+      expect(got(typist)).toEqual([a.eventUuid, everyone.eventUuid]);
+      expect(got(inA)).toEqual([a.eventUuid, everyone.eventUuid]);
+      expect(got(inB)).toEqual([b.eventUuid, everyone.eventUuid]);
+      expect(heard.inB, 'B heard nothing of A').toEqual([]);
+    } finally {
+      for (const s of [typist, inA, inB]) s.socket.close();
+    }
+  }, 60_000);
+
   it('the leader is killed (SIGKILL) mid-burst: a follower leads within the lease + 5 s, and every socket, those of the killed node included, gets each event exactly once', async () => {
     const browsers = await spreadBrowsers();
     const leader = await cluster.settledLeader();
