@@ -1,27 +1,32 @@
 /**
- * `npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]`
+ * `npm run watch [-- --url <bridge url> --token <jwt> --origin <origin> --rooms <id,id…>]`
  *
  * Connects to the bridge as a browser would and prints every socket event. Against a dev-mode bridge
  * it needs no arguments (`--url` picks one when several run): it mints its own token with the dev
  * secret, re-reading that bridge's dev session on every handshake so it follows a restarted
  * `npm start`. Against a real deployment, pass the bridge URL and a token from
  * `ChatController.getBridgeConnection`; a refused token then ends the watch with exit status 1.
+ * `--rooms` (contract 2.3.0): the chat rooms to hear — signed into the minted token's `rooms` claim in
+ * dev mode, sent as `auth.rooms` (a subset of the token's) with `--token`. Without it a minted token
+ * has no rooms: only room-less events (org-wide presence) arrive.
  */
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { readDevSession } from '../dev/dev-sessions.js';
 import { signBridgeToken } from '../dev/org/data/bridge-token.js';
 
-const USAGE = 'usage: npm run watch [-- --url <bridge url> --token <jwt> --origin <origin>]';
+const USAGE = 'usage: npm run watch [-- --url <bridge url> --token <jwt> --origin <origin> --rooms <id,id…>]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, token: { type: 'string' }, origin: { type: 'string' }, help: { type: 'boolean' } },
+    options: { url: { type: 'string' }, token: { type: 'string' }, origin: { type: 'string' }, rooms: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // The bridge checks the ids (a bad one is refused with a reason); here they are only split.
+  const rooms = values.rooms?.split(',').map((id) => id.trim()).filter((id) => id !== '');
   let url = values.url;
   let mint: () => Promise<string>;
   if (values.token) {
@@ -36,14 +41,14 @@ async function main(): Promise<void> {
       const dev = await readDevSession({ bridgeUrl });
       return signBridgeToken(
         { userId: '005WATCH0000000', name: 'watch (CLI)', orgId: dev.orgId },
-        { secret: dev.tokenSecret, audience: dev.audience },
+        { secret: dev.tokenSecret, audience: dev.audience, rooms },
       );
     };
   }
   new URL(url); // throws "Invalid URL" for a malformed --url
 
   const socket = io(url, {
-    auth: (cb) => void mint().then((token) => cb({ token }), () => cb({})),
+    auth: (cb) => void mint().then((token) => cb(values.token && rooms ? { token, rooms } : { token }), () => cb({})),
     extraHeaders: values.origin ? { origin: values.origin } : undefined,
     transports: ['websocket'],
   });
