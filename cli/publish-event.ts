@@ -1,5 +1,5 @@
 /**
- * `npm run publish-event -- --type MESSAGE_CREATED [--record <id>] [--user <id>] [--url <bridge url>]`
+ * `npm run publish-event -- --type MESSAGE_CREATED [--record <id>] [--user <id>] [--room <id>] [--url <bridge url>]`
  *
  * Publishes one Chat_Event__e through the REST API (`POST /services/data/vXX.X/sobjects/Chat_Event__e/`)
  * to whichever org is configured: the SF_* variables' org, or else the running dev-mode bridge's dev
@@ -12,10 +12,12 @@ import { CHAT_EVENT_API_NAME, CHAT_EVENT_CATEGORY, CHAT_EVENT_FIELDS, CHAT_EVENT
 import { publishedFieldProblems, type PublishedField } from '../bridge/events/mapping.js';
 import { cliLogin } from './cli-login.js';
 
-const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>] [--url <bridge url>]
+const USAGE = `usage: npm run publish-event -- --type <${CHAT_EVENT_TYPES.join('|')}> [--record <id>] [--user <id>] [--room <id>] [--url <bridge url>]
   --record  Record_Id__c: the Chat_Message__c id (category messages) or User id (presence); default: a placeholder
             message id for messages, the logged-in user for presence
   --user    User_Id__c; default: the logged-in user
+  --room    Room_Id__c: the Chat_Room__c the event belongs to; only sockets whose token lists that room get
+            it (npm run watch -- --rooms <id>); default: none, an org-wide event every socket gets
   --url     without SF_* credentials: the dev-mode bridge whose dev org to publish to, when several run`;
 
 /** Record_Id__c of `messages` events when none is given: message-shaped, pointing at no record. */
@@ -26,6 +28,7 @@ const FLAG_OF_FIELD: Readonly<Partial<Record<PublishedField, string>>> = {
   [CHAT_EVENT_FIELDS.type]: '--type',
   [CHAT_EVENT_FIELDS.recordId]: '--record',
   [CHAT_EVENT_FIELDS.userId]: '--user',
+  [CHAT_EVENT_FIELDS.roomId]: '--room',
 };
 
 /** Exits with status 2 when a value given on the command line is one the bridge would drop as malformed. */
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       type: { type: 'string' },
       record: { type: 'string' },
       user: { type: 'string' },
+      room: { type: 'string' },
       url: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -57,12 +61,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // Before logging in: a bad flag is the user's to fix, whichever org is (or is not) running.
-  refuseMalformed({ [CHAT_EVENT_FIELDS.recordId]: values.record, [CHAT_EVENT_FIELDS.userId]: values.user });
+  refuseMalformed({ [CHAT_EVENT_FIELDS.recordId]: values.record, [CHAT_EVENT_FIELDS.userId]: values.user, [CHAT_EVENT_FIELDS.roomId]: values.room });
   const session = await cliLogin(loadConfig(), values.url);
   const fields = {
     [CHAT_EVENT_FIELDS.type]: type,
     [CHAT_EVENT_FIELDS.recordId]: values.record ?? (CHAT_EVENT_CATEGORY[type] === 'messages' ? PLACEHOLDER_MESSAGE_ID : session.userId),
     [CHAT_EVENT_FIELDS.userId]: values.user ?? session.userId,
+    ...(values.room === undefined ? {} : { [CHAT_EVENT_FIELDS.roomId]: values.room }),
   };
   const result = await session.connection.sobject(CHAT_EVENT_API_NAME).create(fields);
   process.stdout.write(`published ${CHAT_EVENT_API_NAME} to ${session.instanceUrl}: ${JSON.stringify({ ...fields, result })}\n`);

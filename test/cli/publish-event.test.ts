@@ -18,6 +18,7 @@ describe('publish-event: field values', () => {
     ['--record', ['--type', 'MESSAGE_DELETED', '--record', '001xx']],
     ['--user', ['--type', 'MESSAGE_CREATED', '--user', 'bob']],
     ['--record', ['--type', 'USER_ENTERED', '--record', '005000000000001AAB']], // 18 characters, wrong checksum
+    ['--room', ['--type', 'MESSAGE_CREATED', '--room', 'general']],
   ])('refuses %s that is not a Salesforce id with exit 2, before publishing anything', async (flag, args) => {
     const value = args[args.length - 1];
     const { code, output } = await runCli(PUBLISH_EVENT, args, bridge.cwd);
@@ -32,5 +33,14 @@ describe('publish-event: field values', () => {
     expect(output).toMatch(/published Chat_Event__e .*"success":true/);
     await waitFor(async () => /sfcb_events_forwarded_total\{type="MESSAGE_DELETED"\} 1/.test(await metrics()), 'the event forwarded');
     expect(await metrics(), 'no event the CLI published was dropped').not.toMatch(/sfcb_events_rejected_total\{reason="malformed"\} [1-9]/);
+  });
+
+  it('publishes --room as Room_Id__c, which the bridge forwards to that room', async () => {
+    const room = 'a03000000000001';
+    const { code, output } = await runCli(PUBLISH_EVENT, ['--type', 'MESSAGE_UNDELETED', '--room', room], bridge.cwd);
+    expect(code, output).toBe(0);
+    expect(output).toContain(`"Room_Id__c":"${room}"`);
+    await waitFor(async () => /sfcb_events_forwarded_total\{type="MESSAGE_UNDELETED"\} 1/.test(await metrics()), 'the event forwarded');
+    expect(await metrics(), 'not dropped').not.toMatch(/sfcb_events_rejected_total\{reason="malformed"\} [1-9]/);
   });
 });
