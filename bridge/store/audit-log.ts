@@ -94,10 +94,10 @@ export interface Page<T, P> {
   next: P | null;
 }
 
-/** One upstream incident (subscription lost, login failed, resync, store down). */
+/** One upstream incident (subscription lost, login failed, resync, store down, cluster leader changed). */
 export interface AuditIncident {
   id: number;
-  /** `subscription-lost`, `login-failed`, `resync`, `store-down`. */
+  /** One of `INCIDENT_KINDS` (event-store.ts); a kind a later version adds reads as it was written. */
   kind: string;
   /** Short cause: the reconnect cause, the login failure reason, the resync reason. */
   cause: string;

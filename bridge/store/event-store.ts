@@ -52,10 +52,17 @@ export interface RejectedMessage {
   message: unknown;
 }
 
+/**
+ * Kinds of {@link Incident}: `subscription-lost`, `login-failed`, `resync`, `store-down` (the
+ * subscriber records them), and `leader-changed` (a cluster node took the lease and started a new
+ * leadership term; {@link EventStore.takeLeadership} records it in the same statement).
+ */
+export const INCIDENT_KINDS = ['subscription-lost', 'login-failed', 'resync', 'store-down', 'leader-changed'] as const;
+
 /** Something that happened upstream, for the incident table. */
 export interface Incident {
-  /** `subscription-lost`, `login-failed`, `resync`, `store-down`. */
-  kind: 'subscription-lost' | 'login-failed' | 'resync' | 'store-down';
+  /** One of {@link INCIDENT_KINDS}. */
+  kind: (typeof INCIDENT_KINDS)[number];
   /** Short cause: the reconnect cause, the login failure reason, the resync reason. */
   cause: string;
   /** The server's error text or our own detail (never a token). */
@@ -135,7 +142,8 @@ export interface EventStore {
    * Starts a new leadership term for `node` (the cluster lease was just taken): bumps the term, which
    * only grows. Waits for a fenced write of the previous term that is under way, so everything the
    * previous leader logged is committed (and visible) when this resolves, and nothing it writes
-   * later can commit.
+   * later can commit. Records a `leader-changed` incident (node, term, the leader before) in the
+   * same statement.
    * @returns the new term.
    */
   takeLeadership(node: string): Promise<number>;
@@ -357,8 +365,20 @@ export function createEventStore(db: Database): EventStore {
 
     takeLeadership: (node) =>
       tracked(async (q) => {
-        const rows = await q.query<{ term: number }>('UPDATE cluster_leader SET term = term + 1, node = $1, since = now() RETURNING term', [node]);
-        return rows[0]!.term;
+        // One statement: the new term and its incident (the audit's record of who leads since when)
+        // commit together. Every part sees the row as it was before the update: `was` is the last leader.
+        const rows = await q.query<{ term: number }>(
+          `WITH was AS (SELECT term, node FROM cluster_leader),
+                now_leading AS (UPDATE cluster_leader SET term = term + 1, node = $1, since = now() RETURNING term),
+                noted AS (
+                  INSERT INTO upstream_incident (kind, cause, detail)
+                  SELECT 'leader-changed', 'lease-acquired',
+                         'node ' || $1 || ' leads in term ' || now_leading.term || ' (before: ' || COALESCE(was.node || ' in term ' || was.term, 'no leader') || ')'
+                    FROM now_leading, was)
+           SELECT term FROM now_leading`,
+          [node],
+        );
+        return Number(rows[0]!.term);
       }),
 
     markForwarded: (forwarded, forwardedAt) =>

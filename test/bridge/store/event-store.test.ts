@@ -85,6 +85,11 @@ describe.each(backends)('event store on %s', (_name, open) => {
 
     const second = await store.takeLeadership('node-b');
     expect(second, 'the term only grows').toBeGreaterThan(first);
+    const { rows: noted } = await store.audit.incidents({}, 2);
+    expect(noted.map((i) => [i.kind, i.cause, i.detail]), 'each new term is an incident for the audit, newest first').toEqual([
+      ['leader-changed', 'lease-acquired', `node node-b leads in term ${second} (before: node-a in term ${first})`],
+      ['leader-changed', 'lease-acquired', expect.stringMatching(new RegExp(`^node node-a leads in term ${first} \\(before: `))],
+    ]);
     const stale = chatEvent();
     await expect(store.logEvent(key, stale, new Date(), undefined, first)).rejects.toBeInstanceOf(FencedWriteError);
     const rejected = { identity: { replayId: stale.replayId, eventUuid: stale.eventUuid }, reason: 'unknown-type' as const, detail: 'x', message: {} };
