@@ -22,6 +22,7 @@ import type {
   InterServerEvents,
   ServerToClientEvents,
   SocketData,
+  UpstreamState,
 } from './events/contract.js';
 import { createLease } from './cluster/lease.js';
 import { createClusterNode, type ClusterNode } from './cluster/node.js';
@@ -34,7 +35,7 @@ import { gatewayServerOptions } from './gateway/server-options.js';
 import { createTokenClaimsVerifier, createTokenVerifier } from './gateway/token.js';
 import { createAdminAuthorizer } from './http/admin/admin-auth.js';
 import { adminRoutes } from './http/admin/admin-routes.js';
-import { createMetrics, type BridgeMetrics } from './http/metrics.js';
+import { createMetrics, showUpstreamState, type BridgeMetrics } from './http/metrics.js';
 import { createHttpApp } from './http/routes.js';
 import type { SalesforceSession } from './salesforce/login.js';
 import type { EventStore } from './store/event-store.js';
@@ -130,7 +131,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
       return gateway.broadcast({ ...event, seq });
     },
     onResync: (reason) => gateway.resync(reason),
-    onStateChange: (state) => gateway.setUpstreamState(state),
+    onStateChange: (state) => showUpstream(state),
   };
   // The subscriber's callbacks reach the gateway only once started (in listen()).
   const subscriber = config.cluster ? undefined : createSubscriber(subscriberOptions);
@@ -180,7 +181,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
       return leading;
     },
     announce: (notice) => io.serverSideEmit('cluster:leader', notice),
-    onUpstreamChange: () => gateway.setUpstreamState(node!.upstreamState()),
+    onUpstreamChange: () => showUpstream(node!.upstreamState()),
     metrics,
     logger,
   });
@@ -198,6 +199,12 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
   }
   const currentSubscriber = () => (node ? node.subscriber() : subscriber);
   const upstreamState = () => (node ? node.upstreamState() : subscriber!.state());
+  /** The upstream as this bridge sees it (a follower: its leader's), in /metrics and to the sockets; /readyz reads it too. */
+  function showUpstream(state: UpstreamState): void {
+    showUpstreamState(metrics, state);
+    gateway.setUpstreamState(state);
+  }
+  showUpstreamState(metrics, upstreamState());
 
   /** The log's identity, read in listen() before any socket can connect. */
   let epoch: string | undefined;

@@ -5,6 +5,7 @@
  * process in tests. Every part receives the {@link BridgeMetrics} it counts on as a dependency.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { UPSTREAM_STATES, type UpstreamState } from '../events/contract.js';
 
 /** Counters and gauges the bridge's parts update. */
 export interface BridgeMetrics {
@@ -21,7 +22,10 @@ export interface BridgeMetrics {
    * `timeout` (no answer within the login deadline), `other`.
    */
   readonly upstreamLoginFailures: Counter<'reason'>;
-  /** 1 for the upstream's current `state` (`connected`, `reconnecting`, `degraded`), 0 for the others. */
+  /**
+   * 1 for the upstream's current `state` (`connected`, `reconnecting`, `degraded`), 0 for the others:
+   * as `/readyz` and `bridge:status` say it (a cluster follower: its leader's). Set through {@link showUpstreamState}.
+   */
   readonly upstreamState: Gauge<'state'>;
   /** Socket handshakes refused, by `reason` (`missing`, `expired`, `origin`, …). */
   readonly socketsRefused: Counter<'reason'>;
@@ -126,4 +130,9 @@ export function createMetrics(): BridgeMetrics {
       registers,
     }),
   };
+}
+
+/** Sets {@link BridgeMetrics.upstreamState} to `state`: 1 for it, 0 for every other state. */
+export function showUpstreamState(metrics: BridgeMetrics, state: UpstreamState): void {
+  for (const each of UPSTREAM_STATES) metrics.upstreamState.set({ state: each }, each === state ? 1 : 0);
 }

@@ -32,7 +32,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BayeuxMessage, Client, Extension } from 'faye';
 import type { Logger } from 'pino';
 import { DeadlineError, withDeadline } from '../deadline.js';
-import { UPSTREAM_STATES, type ResyncReason, type UpstreamState } from '../events/contract.js';
+import { type ResyncReason, type UpstreamState } from '../events/contract.js';
 import { eventIdentity, toChatEvent } from '../events/mapping.js';
 import type { BridgeMetrics } from '../http/metrics.js';
 import { FencedWriteError, type EventStore, type Incident, type LogEntry, type LoggedEvent, type StreamKey } from '../store/event-store.js';
@@ -79,7 +79,7 @@ export interface SubscriberOptions {
   onFenced?: (err: FencedWriteError) => void;
   /** Continuity could not be guaranteed (the stored replay id had expired). */
   onResync: (reason: ResyncReason) => void;
-  /** Upstream state changed (the `sfcb_upstream_state` gauge is kept here). */
+  /** Upstream state changed (the app shows it: `sfcb_upstream_state`, `bridge:status`). */
   onStateChange: (state: UpstreamState) => void;
   logger: Logger;
   metrics: BridgeMetrics;
@@ -182,14 +182,9 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let announceLogin: (s: SalesforceSession) => void;
   const firstLogin = new Promise<SalesforceSession>((resolve) => (announceLogin = resolve));
 
-  const showState = () => {
-    for (const each of UPSTREAM_STATES) metrics.upstreamState.set({ state: each }, each === state ? 1 : 0);
-  };
-  showState();
   const setState = (next: UpstreamState) => {
     if (next === state) return;
     state = next;
-    showState();
     logger.info({ upstream: next }, 'upstream: state changed');
     options.onStateChange(next);
   };

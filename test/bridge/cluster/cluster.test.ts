@@ -109,6 +109,11 @@ describe('a cluster of three bridges', () => {
     await expectEveryEventOnce(cluster, browsers, published);
     expect(cluster.maxSubscriptions(), 'never two subscriptions at the org').toBe(1);
     expect(await metricsOf(next)).toMatch(/sfcb_cluster_role\{role="leader"\} 1/);
+    for (const i of cluster.nodes.keys()) {
+      if (i === leader) continue;
+      const upstream = (await cluster.readiness(i))?.upstream;
+      expect(await metricsOf(i), `node ${i}'s sfcb_upstream_state says what its /readyz says (${upstream})`).toMatch(new RegExp(`sfcb_upstream_state\\{state="${upstream}"\\} 1`));
+    }
   }, 120_000);
 
   it('the leader is stopped (SIGSTOP) past its lease, then continued: another node leads, the old one steps down, nothing is logged or sent twice', async () => {
