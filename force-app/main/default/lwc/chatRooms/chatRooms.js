@@ -6,8 +6,10 @@
  *
  * A room is a ChatRoomController.listRooms RoomView:
  * `{ id, name, type: 'Public'|'Private'|'Record', recordId, isDefault, isMember, present, unreadCount }`.
- * Unread counts follow ChatRoomService: messages of others since the member last read the room, so
- * only rooms the user is a member of count (opening a room marks it read, which makes a membership).
+ * Unread counts start from ChatRoomService's (messages of others since the member last read the
+ * room; 0 where the user is no member) and rise by one per message of someone else created in a
+ * room not shown. Read marks are kept for members only (ChatRoomController.markRead would make a
+ * membership, and "Join room" would never apply), see {@link needsReadMark}.
  */
 /** The event type that counts as an unread message (a Chat_Event__e.Type__c of c/chatEventTypes). */
 const MESSAGE_CREATED = 'MESSAGE_CREATED';
@@ -93,7 +95,7 @@ function withRoom(rooms, roomId, change) {
 
 /**
  * One more unread message, when a `chat:event` of another room says a message of someone else was
- * created in a room the user is a member of (others do not count, as in ChatRoomService).
+ * created in a room of the list.
  * @param {object[]} rooms RoomViews.
  * @param {{type?: string, roomId?: string, userId?: string}} event The forwarded Chat_Event__e.
  * @param {{currentRoomId?: string, currentUserId: string}} context The room shown and the running user.
@@ -106,22 +108,33 @@ export function countUnread(rooms, event, context) {
     if (!event.roomId || sameId(event.roomId, context.currentRoomId) || sameId(event.userId, context.currentUserId)) {
         return rooms;
     }
-    const room = findRoom(rooms, event.roomId);
-    if (!room || !room.isMember) {
+    if (!findRoom(rooms, event.roomId)) {
         return rooms;
     }
     return withRoom(rooms, event.roomId, (found) => ({ unreadCount: (found.unreadCount || 0) + 1 }));
 }
 
 /**
- * The room was read (opened, or left for another): no unread messages, and a member, since
- * ChatRoomController.markRead makes a membership when there was none.
+ * The room was read (opened, or left for another): no unread messages.
  * @param {object[]} rooms RoomViews.
  * @param {string} roomId The room read.
  * @returns {object[]} The updated rooms.
  */
 export function markRoomRead(rooms, roomId) {
-    return withRoom(rooms, roomId, () => ({ unreadCount: 0, isMember: true }));
+    return withRoom(rooms, roomId, () => ({ unreadCount: 0 }));
+}
+
+/**
+ * Whether reading a room is written to Salesforce (ChatRoomController.markRead): for members only.
+ * For anyone else markRead would create a membership, so a public room merely looked at would
+ * count as joined.
+ * @param {object[]} rooms RoomViews.
+ * @param {string} roomId The room read.
+ * @returns {boolean} true when the read mark should be saved.
+ */
+export function needsReadMark(rooms, roomId) {
+    const room = findRoom(rooms, roomId);
+    return !!room && !!room.isMember;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
     idKey,
     markRoomRead,
     memberChoices,
+    needsReadMark,
     orderRooms,
     roomsFromApex,
     sameId,
@@ -55,7 +56,7 @@ describe('c/chatRooms', () => {
         expect(startingRoom([])).toBeUndefined();
     });
 
-    it('counts a message of someone else created in another member room, nothing else', () => {
+    it('counts a message of someone else created in another room of the list, nothing else', () => {
         const rooms = [general, dealDesk, launch];
         const context = { currentRoomId: general.id, currentUserId: ME };
         const created = (roomId, userId = ANA, type = 'MESSAGE_CREATED') => ({ type, roomId, userId, recordId: 'a01A' });
@@ -65,19 +66,24 @@ describe('c/chatRooms', () => {
         expect(findRoom(countUnread(counted, created(dealDesk.id), context), dealDesk.id).unreadCount).toBe(2);
         expect(rooms[1].unreadCount).toBe(0);
 
-        // the room shown, one's own message, edits, org-wide and unknown or non-member rooms: unchanged
+        // also in a public room one is no member of: the message is there to read
+        expect(findRoom(countUnread(rooms, created(launch.id), context), launch.id).unreadCount).toBe(1);
+
+        // the room shown, one's own message, edits, org-wide and unknown rooms: unchanged
         expect(countUnread(rooms, created(general.id), context)).toBe(rooms);
         expect(countUnread(rooms, created(dealDesk.id, ME.slice(0, 15)), context)).toBe(rooms);
         expect(countUnread(rooms, created(dealDesk.id, ANA, 'MESSAGE_UPDATED'), context)).toBe(rooms);
         expect(countUnread(rooms, created(null), context)).toBe(rooms);
         expect(countUnread(rooms, created('a0R000000000009AAA'), context)).toBe(rooms);
-        expect(countUnread(rooms, created(launch.id), context)).toBe(rooms);
         expect(countUnread(rooms, undefined, context)).toBe(rooms);
     });
 
-    it('clears a room read and makes the user a member (markRead makes a membership)', () => {
-        const rooms = markRoomRead([{ ...launch, unreadCount: 3 }], launch.id);
-        expect(rooms[0]).toEqual({ ...launch, unreadCount: 0, isMember: true });
+    it('clears a room read; saves read marks for members only (markRead would make one)', () => {
+        const rooms = markRoomRead([{ ...launch, unreadCount: 3 }, dealDesk], launch.id);
+        expect(rooms[0]).toEqual({ ...launch, unreadCount: 0 });
+        expect(needsReadMark(rooms, dealDesk.id)).toBe(true);
+        expect(needsReadMark(rooms, launch.id)).toBe(false);
+        expect(needsReadMark(rooms, 'a0R000000000009AAA')).toBe(false);
     });
 
     it('takes Apex’s list, the room shown counted as read', () => {
