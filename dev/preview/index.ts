@@ -27,6 +27,7 @@ import { buildOnce } from './build-lock.js';
 import { buildInChildProcess, type BuildManifest } from './build-process.js';
 import { renderPage, type PageAddress, type PreviewView } from './page.js';
 import { BUILD_URL_PREFIX, previewPaths, RESOURCE_URL_PREFIX, type PreviewPaths } from './paths.js';
+import { isLoopbackHost } from '../../bridge/loopback.js';
 
 /** Options of {@link createPreview}. */
 export interface PreviewOptions {
@@ -61,7 +62,6 @@ export interface Preview {
   status(): PreviewStatus;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** The query parameters `/record` takes; anything else is refused (a mistyped address). */
 const RECORD_PAGE_PARAMS = ['user', 'record'];
 /** Longest `?record=` accepted, characters (an Account name is at most 255). */
@@ -166,7 +166,7 @@ export function createPreview(options: PreviewOptions): Preview {
     const host = req.headers.host;
     if (!host || host === canonical.host) return undefined;
     const requested = new URL(`http://${host}`);
-    if (!LOOPBACK.has(requested.hostname) || !LOOPBACK.has(canonical.hostname) || requested.port !== canonical.port) return undefined;
+    if (!isLoopbackHost(requested.hostname) || !isLoopbackHost(canonical.hostname) || requested.port !== canonical.port) return undefined;
     return new URL(req.originalUrl, canonical).toString();
   }
 
