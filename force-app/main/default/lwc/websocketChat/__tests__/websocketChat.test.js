@@ -471,25 +471,40 @@ describe('c-websocket-chat', () => {
     });
 
     describe('presence', () => {
-        it('joins and leaves only through Apex', async () => {
+        it('joins and leaves only through Apex; posting needs only the room, not presence', async () => {
             getActiveUsers.mockResolvedValue(mockActiveUsers.filter((user) => user.id !== CURRENT_USER_ID));
             const element = await renderConnectedChat();
-            expect(q(element, 'composer')).toBeNull();
-            expect(q(element, 'join-hint')).not.toBeNull();
+            const names = () => qa(element, 'user-name').map((node) => node.textContent);
+            expect(q(element, 'leave')).toBeNull();
+            expect(names()).not.toContain('Current User');
+            expect(q(element, 'composer')).not.toBeNull();
 
             getActiveUsers.mockResolvedValue(mockActiveUsers);
             q(element, 'enter').click();
             await flushPromises();
             expect(enterChat).toHaveBeenCalledTimes(1);
-            expect(q(element, 'composer')).not.toBeNull();
+            expect(names()).toContain('Current User');
+            expect(q(element, 'enter')).toBeNull();
 
             getActiveUsers.mockResolvedValue([]);
             q(element, 'leave').click();
             await flushPromises();
             expect(leaveChat).toHaveBeenCalledTimes(1);
-            expect(q(element, 'composer')).toBeNull();
+            expect(names()).toEqual([]);
+            expect(q(element, 'composer')).not.toBeNull();
 
             expect(socketIoMock.emittedNames()).toEqual([]);
+        });
+
+        it('has no composer when there is no room to post in (the rooms could not be read)', async () => {
+            listRooms.mockRejectedValue({ body: { message: 'You do not have access to chat rooms.' } });
+
+            const element = await renderConnectedChat();
+
+            expect(q(element, 'composer')).toBeNull();
+            expect(q(element, 'no-room-hint')).not.toBeNull();
+            expect(q(element, 'errors').textContent).toContain('You do not have access to chat rooms.');
+            expect(getRecentMessages).not.toHaveBeenCalled();
         });
     });
 
@@ -904,7 +919,7 @@ describe('c-websocket-chat', () => {
             getActiveUsers.mockResolvedValue([]);
             loadScript.mockRejectedValueOnce(new Error('Script load failed'));
             const element = await renderChat();
-            expect(q(element, 'join-hint')).not.toBeNull();
+            expect(q(element, 'enter')).not.toBeNull();
             expect(q(element, 'empty')).not.toBeNull();
 
             await expectAccessible(element);
