@@ -24,7 +24,16 @@ const tabs: Array<UserPage & { user: SampleUser }> = [];
 const status = (page: Page) => page.locator('[data-id="status"]');
 const messages = (page: Page) => page.locator('[data-id="messages"]');
 const showsStatus = (page: Page, label: RegExp) => status(page).filter({ hasText: label }).waitFor();
-const allTabs = (check: (page: Page) => Promise<unknown>) => Promise.all(tabs.map((tab) => check(tab.page)));
+/** Runs `check` in every tab; a failure names the tab, its user and what its status badge shows. */
+const allTabs = (check: (page: Page) => Promise<unknown>) =>
+  Promise.all(
+    tabs.map((tab, i) =>
+      check(tab.page).catch(async (err: Error) => {
+        const shown = await status(tab.page).textContent({ timeout: 1_000 }).catch(() => '?');
+        throw new Error(`tab ${i} (${tab.user.firstName}, status "${shown}"): ${err.message}`, { cause: err });
+      }),
+    ),
+  );
 
 /** Calls and rows per method between two snapshots, per user and in total. */
 function usageBetween(before: ApexUsageSnapshot, after: ApexUsageSnapshot) {
@@ -40,14 +49,22 @@ function usageBetween(before: ApexUsageSnapshot, after: ApexUsageSnapshot) {
   };
 }
 
-/** Resolves once no tab has called Apex for 2 s: a late call is counted where it belongs. */
-async function apexQuiet(): Promise<ApexUsageSnapshot> {
-  let last = JSON.stringify(stack.devOrg.apexUsage());
+/**
+ * Resolves once no tab has called Apex for 2 s: a late call is counted where it belongs.
+ * @throws Error naming the methods still being called when the tabs are not quiet within `deadlineMs`
+ *   (a tab calling Apex in a loop).
+ */
+async function apexQuiet(deadlineMs = 30_000): Promise<ApexUsageSnapshot> {
+  const started = Date.now();
+  let last = stack.devOrg.apexUsage();
   for (;;) {
     await settle(2_000);
     const now = stack.devOrg.apexUsage();
-    if (JSON.stringify(now) === last) return now;
-    last = JSON.stringify(now);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    if (Date.now() - started > deadlineMs) {
+      throw new Error(`the tabs still call Apex after ${deadlineMs} ms: ${JSON.stringify(usageBetween(last, now).methods)}`);
+    }
+    last = now;
   }
 }
 
