@@ -18,6 +18,11 @@ const MESSAGE_CREATED = 'MESSAGE_CREATED';
 export const RoomType = Object.freeze({ PUBLIC: 'Public', PRIVATE: 'Private', RECORD: 'Record' });
 
 /**
+ * What c/chatRoomForm is open for: a new room (name, type, members) or members for the room shown.
+ */
+export const RoomFormMode = Object.freeze({ CREATE: 'create', ADD: 'add' });
+
+/**
  * The case-sensitive 15-character form of a Salesforce id, the part that names the record (the
  * 18-character form only adds a checksum of its casing).
  * @param {*} id Id (15 or 18 characters), or anything else.
@@ -168,7 +173,18 @@ export function canLeave(room) {
 }
 
 /**
- * The people a new room can be created with: everyone the component knows of (the people in the
+ * Whether the user can add members to the room: a member of a public or private room that is not
+ * the default room (everyone reads that one) nor a record room (who reads it is the record's
+ * access, not membership). ChatRoomService.addMembers lets only members add to a private room.
+ * @param {object} room RoomView, or undefined.
+ * @returns {boolean} true when "Add members" applies.
+ */
+export function canAddMembers(room) {
+    return !!room && !!room.isMember && !room.isDefault && room.type !== RoomType.RECORD;
+}
+
+/**
+ * The people a new room can be created with, or added to a room: everyone the component knows of (the people in the
  * chat and the authors of the messages shown), except the running user, once each, by name.
  * @param {{id: string, name: string}[]} users ChatController.getActiveUsers' ParticipantViews.
  * @param {{userId: string, userName: string}[]} messages MessageViews shown.

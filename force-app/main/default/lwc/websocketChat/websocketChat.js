@@ -13,7 +13,7 @@
  * module, room list rules in c/chatRooms; every error goes through one path (reportError →
  * c/chatErrors.reduceErrors). This component orchestrates and owns the state; it is drawn by
  * children that get data through @api properties and report what the user does with events:
- * c/chatRoomList (rooms), c/chatRoomForm (New room), c/chatMessageList (history),
+ * c/chatRoomList (rooms), c/chatRoomForm (New room, Add members), c/chatMessageList (history),
  * c/chatParticipants (who is in the chat) and c/chatComposer (draft, typing and send).
  *
  * Portability: the same component is compiled with LWC OSS for a local preview page, where only
@@ -32,6 +32,7 @@ import leaveChat from '@salesforce/apex/ChatController.leaveChat';
 import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
 import listRooms from '@salesforce/apex/ChatRoomController.listRooms';
 import createRoom from '@salesforce/apex/ChatRoomController.createRoom';
+import addMembers from '@salesforce/apex/ChatRoomController.addMembers';
 import joinRoom from '@salesforce/apex/ChatRoomController.joinRoom';
 import leaveRoom from '@salesforce/apex/ChatRoomController.leaveRoom';
 import openRecordRoom from '@salesforce/apex/ChatRoomController.openRecordRoom';
@@ -41,6 +42,7 @@ import getMessagesByIds from '@salesforce/apex/ChatRoomController.getMessagesByI
 import postMessage from '@salesforce/apex/ChatRoomController.postMessage';
 import { ChatSocket, ConnectionState, describeTypers, resolveIo, sameUserId } from 'c/chatSocket';
 import {
+    canAddMembers,
     canJoin,
     canLeave,
     countUnread,
@@ -49,6 +51,7 @@ import {
     markRoomRead,
     memberChoices,
     needsReadMark,
+    RoomFormMode,
     roomsFromApex,
     sameId,
     startingRoom
@@ -80,6 +83,18 @@ function applyChangedMessages(current, askedIds, fetched, limit) {
     return [...kept, ...fetched].sort(byCreatedDate).slice(-limit);
 }
 
+/**
+ * The confirmation after addMembers.
+ * @param {number} added Memberships created (those already members are not counted).
+ * @returns {string} e.g. "Added 2 members. They see the room when they next load the chat."
+ */
+function addedMembersNotice(added) {
+    if (!added) {
+        return 'Everyone chosen was already a member.';
+    }
+    return `Added ${added} ${added === 1 ? 'member' : 'members'}. They see the room when they next load the chat.`;
+}
+
 const STATUS_LABELS = {
     [ConnectionState.CONNECTING]: 'Connecting…',
     [ConnectionState.CONNECTED]: 'Connected',
@@ -108,7 +123,10 @@ export default class WebsocketChat extends LightningElement {
     isChangingPresence = false;
     /** While a room is created, joined, left or switched to. */
     isChangingRoom = false;
-    isRoomFormOpen = false;
+    /** What c/chatRoomForm is open for (RoomFormMode), null while it is closed. */
+    roomFormMode = null;
+    /** A short confirmation about the room shown (members added), '' for none. */
+    roomNotice = '';
     currentUserId = CURRENT_USER_ID;
 
     chatSocket;
@@ -316,6 +334,9 @@ export default class WebsocketChat extends LightningElement {
         this.currentRoomId = roomId;
         this.messages = [];
         this.typingText = '';
+        this.roomNotice = '';
+        // Members chosen for one room are not meant for the next.
+        this.closeAddMembers();
         if (this.chatSocket) {
             this.chatSocket.setRoom(roomId);
         }
@@ -335,11 +356,31 @@ export default class WebsocketChat extends LightningElement {
     }
 
     handleOpenRoomForm() {
-        this.isRoomFormOpen = true;
+        this.openRoomForm(RoomFormMode.CREATE);
+    }
+
+    /** "Add members": the form for members of the room shown. */
+    handleOpenAddMembers() {
+        this.openRoomForm(RoomFormMode.ADD);
     }
 
     handleCancelRoomForm() {
-        this.isRoomFormOpen = false;
+        this.roomFormMode = null;
+    }
+
+    openRoomForm(mode) {
+        this.roomNotice = '';
+        this.roomFormMode = mode;
+    }
+
+    closeAddMembers() {
+        if (this.roomFormMode === RoomFormMode.ADD) {
+            this.roomFormMode = null;
+        }
+    }
+
+    get isRoomFormOpen() {
+        return this.roomFormMode !== null;
     }
 
     /**
@@ -351,9 +392,25 @@ export default class WebsocketChat extends LightningElement {
         const { name, roomType, memberIds } = event.detail;
         await this.changeRoom(async () => {
             const roomId = await createRoom({ name, roomType, memberIds });
-            this.isRoomFormOpen = false;
+            this.roomFormMode = null;
             await Promise.all([this.loadRooms(), this.refreshSocketRooms()]);
             await this.showRoom(roomId);
+        });
+    }
+
+    /**
+     * c/chatRoomForm `add`: adds the people ticked to the room shown (one addMembers call; they are
+     * not present, so nothing is published and this user's token and list do not change). They
+     * learn of the room at their next room list read. The form closes once Apex added them.
+     * @param {CustomEvent<{memberIds: string[]}>} event
+     */
+    async handleAddMembers(event) {
+        const roomId = this.currentRoomId;
+        const { memberIds } = event.detail;
+        await this.changeRoom(async () => {
+            const added = await addMembers({ roomId, userIds: memberIds });
+            this.roomFormMode = null;
+            this.roomNotice = addedMembersNotice(added);
         });
     }
 
@@ -376,6 +433,8 @@ export default class WebsocketChat extends LightningElement {
         const roomId = this.currentRoomId;
         await this.changeRoom(async () => {
             await leaveRoom({ roomId });
+            this.closeAddMembers();
+            this.roomNotice = '';
             await Promise.all([this.loadRooms(), this.refreshSocketRooms()]);
             if (!findRoom(this.rooms, roomId)) {
                 const fallback = startingRoom(this.rooms);
@@ -413,6 +472,10 @@ export default class WebsocketChat extends LightningElement {
 
     get showLeaveRoom() {
         return canLeave(this.currentRoom);
+    }
+
+    get showAddMembers() {
+        return canAddMembers(this.currentRoom);
     }
 
     get roomPeople() {

@@ -1,8 +1,9 @@
 /**
  * c/chatRooms: the room list rules websocketChat relies on — id comparison, list order, unread
- * counting and clearing, which actions apply, and whom a new room can be created with.
+ * counting and clearing, which actions apply, and whom a room can be created with or added to.
  */
 import {
+    canAddMembers,
     canJoin,
     canLeave,
     countUnread,
@@ -103,6 +104,15 @@ describe('c/chatRooms', () => {
         expect(canLeave(general)).toBe(false);
         expect(canLeave(launch)).toBe(false);
         expect(canJoin(undefined) || canLeave(undefined)).toBe(false);
+    });
+
+    it('offers Add members to members of private and public rooms, never the default or a record room', () => {
+        expect(canAddMembers(dealDesk)).toBe(true);
+        expect(canAddMembers({ ...launch, isMember: true })).toBe(true);
+        expect(canAddMembers(launch)).toBe(false);
+        expect(canAddMembers(general)).toBe(false);
+        expect(canAddMembers(room('a0R000000000004AAA', 'Account: Acme Corp', { type: 'Record', recordId: '001000000000001AAA' }))).toBe(false);
+        expect(canAddMembers(undefined)).toBe(false);
     });
 
     it('offers everyone known as members, once each, by name, never oneself', () => {

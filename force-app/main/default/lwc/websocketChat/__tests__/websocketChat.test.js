@@ -15,6 +15,7 @@ import leaveChat from '@salesforce/apex/ChatController.leaveChat';
 import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
 import listRooms from '@salesforce/apex/ChatRoomController.listRooms';
 import createRoom from '@salesforce/apex/ChatRoomController.createRoom';
+import addMembers from '@salesforce/apex/ChatRoomController.addMembers';
 import joinRoom from '@salesforce/apex/ChatRoomController.joinRoom';
 import leaveRoom from '@salesforce/apex/ChatRoomController.leaveRoom';
 import openRecordRoom from '@salesforce/apex/ChatRoomController.openRecordRoom';
@@ -35,6 +36,7 @@ jest.mock('@salesforce/apex/ChatController.leaveChat', () => ({ default: jest.fn
 jest.mock('@salesforce/apex/ChatController.getBridgeConnection', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatRoomController.listRooms', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatRoomController.createRoom', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.addMembers', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatRoomController.joinRoom', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatRoomController.leaveRoom', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatRoomController.openRecordRoom', () => ({ default: jest.fn() }), { virtual: true });
@@ -139,6 +141,7 @@ describe('c-websocket-chat', () => {
         leaveRoom.mockResolvedValue(undefined);
         openRecordRoom.mockResolvedValue(ACME_ROOM);
         createRoom.mockResolvedValue('a0R5g00000NeWrMAAA');
+        addMembers.mockResolvedValue(1);
     });
 
     afterEach(() => {
@@ -678,7 +681,7 @@ describe('c-websocket-chat', () => {
             expect(form).not.toBeNull();
             expect(q(element, 'room-members').options.map((option) => option.label)).toEqual(['Ana Alvarez', 'Ben Brown']);
             expect(q(element, 'room-type').options.map((option) => option.label)).toEqual(['Public', 'Private']);
-            expect(q(element, 'create-room').disabled).toBe(true);
+            expect(q(element, 'submit-room').disabled).toBe(true);
 
             q(element, 'room-name-input').dispatchEvent(new CustomEvent('change', { detail: { value: '  Launch plan ' } }));
             q(element, 'room-type').dispatchEvent(new CustomEvent('change', { detail: { value: 'Private' } }));
@@ -688,7 +691,7 @@ describe('c-websocket-chat', () => {
                 ...mockRooms,
                 { ...mockRooms[1], id: NEW_ROOM, name: 'Launch plan', unreadCount: 0, present: true }
             ]);
-            q(element, 'create-room').click();
+            q(element, 'submit-room').click();
             await flushPromises();
 
             expect(createRoom).toHaveBeenCalledWith({ name: 'Launch plan', roomType: 'Private', memberIds: [BEN] });
@@ -713,7 +716,7 @@ describe('c-websocket-chat', () => {
             q(element, 'room-name-input').dispatchEvent(new CustomEvent('change', { detail: { value: 'x' } }));
             await flushPromises();
 
-            q(element, 'create-room').click();
+            q(element, 'submit-room').click();
             await flushPromises();
 
             expect(q(element, 'errors').textContent).toContain('Give the room a name');
@@ -722,6 +725,105 @@ describe('c-websocket-chat', () => {
             q(element, 'cancel-room').click();
             await flushPromises();
             expect(q(element, 'room-form')).toBeNull();
+        });
+
+        it('offers Add members only to members of a private or public room, never the default or a record room', async () => {
+            const launchJoined = mockRooms.map((room) => (room.id === LAUNCH ? { ...room, isMember: true } : room));
+            listRooms.mockResolvedValue(launchJoined);
+            const element = await renderConnectedChat();
+            const shown = {};
+            for (const roomId of [GENERAL, DEAL_DESK, ACME_ROOM, LAUNCH]) {
+                // eslint-disable-next-line no-await-in-loop
+                await selectRoom(element, roomId);
+                shown[roomId] = q(element, 'add-members') !== null;
+            }
+            expect(shown).toEqual({ [GENERAL]: false, [DEAL_DESK]: true, [ACME_ROOM]: false, [LAUNCH]: true });
+
+            // a public room one is no member of: Join room, not Add members
+            listRooms.mockResolvedValue(mockRooms);
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'gap' });
+            await settleRefresh();
+            expect(q(element, 'join-room')).not.toBeNull();
+            expect(q(element, 'add-members')).toBeNull();
+        });
+
+        it('adds the people ticked to the room shown with one Apex call, closes the form and confirms', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, DEAL_DESK);
+            listRooms.mockClear();
+            getBridgeConnection.mockClear();
+            addMembers.mockResolvedValue(2);
+
+            q(element, 'add-members').click();
+            await flushPromises();
+            expect(q(element, 'room-form')).not.toBeNull();
+            expect(q(element, 'room-name-input')).toBeNull();
+            expect(q(element, 'room-members').label).toBe('Members');
+            expect(q(element, 'room-members').options.map((option) => option.label)).toEqual(['Ana Alvarez', 'Ben Brown']);
+            expect(q(element, 'submit-room').label).toBe('Add');
+            expect(q(element, 'submit-room').disabled).toBe(true);
+
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [ANA, BEN] } }));
+            await flushPromises();
+            q(element, 'submit-room').click();
+            await flushPromises();
+
+            expect(addMembers).toHaveBeenCalledTimes(1);
+            expect(addMembers).toHaveBeenCalledWith({ roomId: DEAL_DESK, userIds: [ANA, BEN] });
+            expect(q(element, 'room-form')).toBeNull();
+            expect(q(element, 'room-notice').textContent).toContain('Added 2 members.');
+            expect(q(element, 'errors')).toBeNull();
+            // the user's own rooms and token did not change: nothing else is read
+            expect(listRooms).not.toHaveBeenCalled();
+            expect(getBridgeConnection).not.toHaveBeenCalled();
+            expect(q(element, 'room-name').textContent).toBe('Deal Desk');
+        });
+
+        it('shows Apex’s refusal to add members through the error banner and keeps the form and the choice', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, DEAL_DESK);
+            addMembers.mockRejectedValue({ body: { message: 'Only members of a private room can add members to it.' } });
+            q(element, 'add-members').click();
+            await flushPromises();
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [BEN] } }));
+            await flushPromises();
+
+            q(element, 'submit-room').click();
+            await flushPromises();
+
+            expect(q(element, 'errors').textContent).toContain('Only members of a private room can add members to it.');
+            expect(q(element, 'room-form')).not.toBeNull();
+            expect(q(element, 'room-members').value).toEqual([BEN]);
+            expect(q(element, 'room-notice')).toBeNull();
+        });
+
+        it('closes Add members on Cancel and when another room is shown; New room starts blank', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, DEAL_DESK);
+            q(element, 'add-members').click();
+            await flushPromises();
+            q(element, 'cancel-room').click();
+            await flushPromises();
+            expect(q(element, 'room-form')).toBeNull();
+
+            q(element, 'add-members').click();
+            await flushPromises();
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [BEN] } }));
+            await flushPromises();
+            await selectRoom(element, GENERAL);
+            expect(q(element, 'room-form')).toBeNull();
+
+            await selectRoom(element, DEAL_DESK);
+            q(element, 'add-members').click();
+            await flushPromises();
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [BEN] } }));
+            await flushPromises();
+            q(element, 'new-room').click();
+            await flushPromises();
+            expect(q(element, 'room-name-input')).not.toBeNull();
+            expect(q(element, 'room-members').value).toEqual([]);
+            expect(q(element, 'submit-room').label).toBe('Create room');
+            expect(addMembers).not.toHaveBeenCalled();
         });
 
         it('on a record page opens the record’s room before signing the token, and still lists the rooms', async () => {
@@ -762,6 +864,15 @@ describe('c-websocket-chat', () => {
         it('passes the axe checks (sa11y) with the room list and the New room form open', async () => {
             const element = await renderConnectedChat();
             q(element, 'new-room').click();
+            await flushPromises();
+
+            await expectAccessible(element);
+        });
+
+        it('passes the axe checks (sa11y) with the Add members form open', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, DEAL_DESK);
+            q(element, 'add-members').click();
             await flushPromises();
 
             await expectAccessible(element);
