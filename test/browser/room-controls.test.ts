@@ -1,6 +1,6 @@
 // The room controls of the REAL websocketChat LWC in the local preview (issue 13), in Chromium on
-// the embedded dev org and the bridge: New room (name, Public / Private, members), Join room and
-// Leave room. What shows that the creator's socket was signed in again for the new room (the token's
+// the embedded dev org and the bridge: New room (name, Public / Private, members), Join room,
+// Leave room and Add members. What shows that the creator's socket was signed in again for the new room (the token's
 // rooms claim is fixed when Apex signs it): a member's reply in the new room reaches the creator's
 // open tab, which the bridge sends only to sockets whose token names the room.
 import type { Browser, Page } from 'playwright-core';
@@ -25,6 +25,8 @@ function chat(page: Page) {
     newRoom: page.getByRole('button', { name: 'New room' }),
     joinRoom: page.getByRole('button', { name: 'Join room' }),
     leaveRoom: page.getByRole('button', { name: 'Leave room' }),
+    addMembers: page.getByRole('button', { name: 'Add members' }),
+    roomNotice: page.locator('[data-id="room-notice"]'),
   };
 }
 
@@ -49,6 +51,7 @@ let stack: Stack;
 let browser: Browser;
 let ana: SampleUser;
 let ben: SampleUser;
+let chen: SampleUser;
 let anaTab: UserPage;
 let benTab: UserPage;
 let chenTab: UserPage;
@@ -57,7 +60,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startStack({}, {}, { preview: true });
   await stack.devMode!.preview.ready();
-  [ana, ben] = await Promise.all(['Ana', 'Ben'].map((name) => sampleUser(stack.devOrg.url, name)));
+  [ana, ben, chen] = await Promise.all(['Ana', 'Ben', 'Chen'].map((name) => sampleUser(stack.devOrg.url, name)));
   [anaTab, benTab, chenTab] = await Promise.all([openUserPage(browser), openUserPage(browser), openUserPage(browser)]);
   await Promise.all([openChat(anaTab, 'Ana', stack.url), openChat(benTab, 'Ben', stack.url), openChat(chenTab, 'Chen', stack.url)]);
 }, 180_000);
@@ -154,6 +157,38 @@ describe('creating, joining and leaving rooms in the local preview', () => {
     expect(await anaTab.page.getByRole('button', { name: 'Create room' }).isDisabled()).toBe(true);
     await anaTab.page.getByRole('button', { name: 'Cancel' }).click();
     await anaTab.page.getByRole('button', { name: 'Create room' }).waitFor({ state: 'detached' });
+  });
+
+  it('adds a member to a private room: after a reload the new member lists it and reads its messages', async () => {
+    const a = chat(anaTab.page);
+    const c = chat(chenTab.page);
+    await a.roomButton('Deal Desk').click();
+    await a.current('Deal Desk').waitFor();
+    await a.draft.fill('Margin sign-off is at noon');
+    await a.draft.press('Enter');
+    await a.messages.getByText('Margin sign-off is at noon').waitFor();
+    // Chen enters the chat, so Ana's tab knows him (the people in the chat can be added)
+    await c.status.filter({ hasText: /^Connected$/ }).waitFor();
+    await chenTab.page.getByRole('button', { name: 'Join chat' }).click();
+    await chenTab.page.getByRole('button', { name: 'Leave chat' }).waitFor();
+
+    expect(await c.roomButton('Deal Desk').count()).toBe(0);
+
+    await a.addMembers.click();
+    const group = anaTab.page.getByRole('group', { name: 'Members' });
+    await group.getByText(chen.name, { exact: true }).click();
+    await anaTab.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await a.roomNotice.filter({ hasText: 'Added 1 member.' }).waitFor();
+    await anaTab.page.getByRole('group', { name: 'Members' }).waitFor({ state: 'detached' });
+    expect(await a.errors.count()).toBe(0);
+
+    // Chen learns of the room at his next room list read: a reload
+    await chenTab.page.reload();
+    await c.status.filter({ hasText: /^Connected$/ }).waitFor();
+    await c.roomButton('Deal Desk').click();
+    await c.current('Deal Desk').waitFor();
+    await c.messages.getByText('Margin sign-off is at noon').waitFor();
+    expect(await c.errors.count()).toBe(0);
   });
 
   it('raised no uncaught errors in the pages', () => {
