@@ -210,7 +210,7 @@ try {
   if (store === 'postgres') postgres = await startPostgresServer({ durable: true });
   const bridge: BridgeLaunch = { entry, profileDir, databaseUrl: postgres?.url };
   for (const sockets of sizes) {
-    const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org.orgId);
+    const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org);
     for (const name of CONTENDERS) {
       process.stderr.write(`bench: ${sockets} sockets, ${name}…\n`);
       rows.push(await measure(name, sockets, tokens, org, bridge));
