@@ -12,7 +12,7 @@
 import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { MAX_TOKEN_LIFETIME_MS, MAX_TOKEN_ROOMS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
-import { canonicalSalesforceId, isSalesforceId, sameSalesforceId } from '../salesforce/salesforce-id.js';
+import { isSalesforceId, salesforceIdKey } from '../salesforce/salesforce-id.js';
 
 /** Why a token was refused (`err.data.reason` on the browser's `connect_error`, metric label). */
 export type TokenRefusal =
@@ -229,9 +229,13 @@ function nonEmptyString(value: unknown): value is string {
 export function parseRoomIds(value: unknown, what: string): { rooms: string[] } | { problem: string } {
   if (!Array.isArray(value)) return { problem: `${what} is not an array` };
   if (value.length > MAX_TOKEN_ROOMS) return { problem: `${what} lists ${value.length} rooms, at most ${MAX_TOKEN_ROOMS}` };
-  const bad = value.findIndex((id) => !isSalesforceId(id));
-  if (bad !== -1) return { problem: `${what}[${bad}] is not a Salesforce id` };
-  return { rooms: [...new Set((value as string[]).map(canonicalSalesforceId))] };
+  const rooms = new Set<string>();
+  for (const [i, id] of value.entries()) {
+    const key = salesforceIdKey(id);
+    if (key === undefined) return { problem: `${what}[${i}] is not a Salesforce id` };
+    rooms.add(key);
+  }
+  return { rooms: [...rooms] };
 }
 
 /**
@@ -348,8 +352,9 @@ export function createTokenClaimsVerifier(options: TokenVerifierOptions): (token
     if (bridgeOrg === undefined) {
       throw new TokenError('wrong-org', { detail: 'the bridge does not know its org id yet' });
     }
-    if (!isSalesforceId(org)) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
-    if (!sameSalesforceId(org, bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
+    const orgKey = salesforceIdKey(org);
+    if (orgKey === undefined) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
+    if (orgKey !== salesforceIdKey(bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
 
     // Which rooms the socket may hear is the bridge's one security decision: a claim it cannot read
     // in full is refused, never read in part.
