@@ -110,6 +110,13 @@ const optionalText = z
   .optional()
   .transform((s) => (s === '' ? undefined : s));
 
+/**
+ * `schema` for a variable where blank means unset (so its default applies), read trimmed: .env files
+ * and dashboards leave `NAME=` and stray spaces behind.
+ */
+const blankAsUnset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v), schema);
+
 const url = (name: string) =>
   z
     .string()
@@ -121,8 +128,7 @@ const url = (name: string) =>
 const pem = (s: string | undefined) => s?.replace(/\\n/g, '\n');
 
 const envSchema = z.object({
-  PORT: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  PORT: blankAsUnset(
     z
       .string()
       .trim()
@@ -178,8 +184,7 @@ const envSchema = z.object({
     'DATABASE_URL must be a postgres:// or postgresql:// URL',
   ),
   EMBEDDED_DATABASE_DIR: optionalText,
-  EVENT_LOG_RETENTION_HOURS: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  EVENT_LOG_RETENTION_HOURS: blankAsUnset(
     z.coerce
       .number({ error: 'EVENT_LOG_RETENTION_HOURS must be a positive number of hours' })
       .positive('EVENT_LOG_RETENTION_HOURS must be a positive number of hours')
@@ -191,8 +196,7 @@ const envSchema = z.object({
     (s) => s === undefined || /^rediss?:\/\/\S+$/.test(s),
     'REDIS_URL must be a redis:// or rediss:// URL',
   ),
-  CLUSTER_LEASE_MS: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  CLUSTER_LEASE_MS: blankAsUnset(
     z.coerce
       .number({ error: 'CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000' })
       .int('CLUSTER_LEASE_MS must be a whole number of milliseconds from 1000 to 600000')
@@ -201,8 +205,7 @@ const envSchema = z.object({
       .default(DEFAULT_CLUSTER_LEASE_MS),
   ),
   REPLAY_STORE: optionalText.transform((s) => s ?? '.data/replay.json'),
-  LEGACY_EVENT_NAMES: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+  LEGACY_EVENT_NAMES: blankAsUnset(
     z.enum(['true', 'false'], { error: 'LEGACY_EVENT_NAMES must be true or false' }).default('false'),
   ),
 });

@@ -12,6 +12,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isProcessAlive } from '../bridge/process-alive.js';
+import { isLoopbackHost } from '../bridge/loopback.js';
 
 /** Folder of the session entries, one `<pid>.json` per running dev-mode bridge (git-ignored). */
 export const DEV_SESSIONS_DIR = '.data/dev-sessions';
@@ -79,7 +80,7 @@ export async function writeDevSession(file: string, session: DevSession): Promis
 
 /** Whether two URLs name the same local bridge: same scheme and port, any loopback name for the host. */
 function sameBridgeUrl(a: string, b: string): boolean {
-  const loopback = (host: string) => (['localhost', '127.0.0.1', '[::1]'].includes(host) ? 'localhost' : host);
+  const loopback = (host: string) => (isLoopbackHost(host) ? 'localhost' : host);
   try {
     const [x, y] = [new URL(a), new URL(b)];
     return x.protocol === y.protocol && x.port === y.port && loopback(x.hostname) === loopback(y.hostname);

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { INT8_OID, type Database, type Queryable } from './database.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /** Bounds of one pool. */
 export interface PostgresOptions {
@@ -75,6 +76,7 @@ export function openPostgresDatabase(url: string, logger: Logger, options: Postg
 function defaultTls(url: string): pg.PoolConfig['ssl'] {
   const parsed = new URL(url);
   if (parsed.searchParams.has('sslmode')) return undefined; // the URL decides (pg reads it)
-  const local = ['localhost', '127.0.0.1', '[::1]', ''].includes(parsed.hostname);
+  // No host at all: a Unix socket, local too.
+  const local = parsed.hostname === '' || isLoopbackHost(parsed.hostname);
   return local ? false : { rejectUnauthorized: false };
 }

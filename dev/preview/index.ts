@@ -6,6 +6,8 @@
  *
  * - `GET /`                       the page: user picker or chat room (or "building…", or the build error)
  * - `GET /admin`                  the same page running chatAudit (the Chat Admin app's audit) instead
+ * - `GET /record?record=<name|id>` the same page running websocketChat on a record page (its `recordId`
+ *                                  set to the record `/dev/records` names); 400 without `record`
  * - `GET /preview/status`         `{ state, key, durationMs?, message? }`, polled by the building page
  * - `GET /preview/build/<key>/…`  the bundle (content-addressed, cached for a year)
  * - `GET /preview/resources/<n>`  force-app's static resource `<n>` — the very file the org gets
@@ -23,8 +25,9 @@ import type { Logger } from 'pino';
 import { buildKey } from './build-key.js';
 import { buildOnce } from './build-lock.js';
 import { buildInChildProcess, type BuildManifest } from './build-process.js';
-import { renderPage, type PreviewView } from './page.js';
+import { renderPage, type PageAddress, type PreviewView } from './page.js';
 import { BUILD_URL_PREFIX, previewPaths, RESOURCE_URL_PREFIX, type PreviewPaths } from './paths.js';
+import { isLoopbackHost } from '../../bridge/loopback.js';
 
 /** Options of {@link createPreview}. */
 export interface PreviewOptions {
@@ -59,7 +62,32 @@ export interface Preview {
   status(): PreviewStatus;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The query parameters `/record` takes; anything else is refused (a mistyped address). */
+const RECORD_PAGE_PARAMS = ['user', 'record'];
+/** Longest `?record=` accepted, characters (an Account name is at most 255). */
+const MAX_RECORD_PARAM_LENGTH = 255;
+
+/** `?user=` when given once: the header links keep it. */
+function userParam(query: Request['query']): string | undefined {
+  return typeof query.user === 'string' && query.user.trim() !== '' ? query.user.trim() : undefined;
+}
+
+/**
+ * Reads the address of `/record`: `record` (a record name or id) once, `user` at most once, nothing else.
+ * @returns The address, or the message of a page refusing it.
+ */
+export function recordPageAddress(query: Request['query']): Omit<PageAddress, 'view'> | { refused: string } {
+  const unknown = Object.keys(query).find((name) => !RECORD_PAGE_PARAMS.includes(name));
+  if (unknown !== undefined) return { refused: `The record page takes ?user= and ?record= only, not ?${unknown}=.` };
+  for (const name of RECORD_PAGE_PARAMS) {
+    if (query[name] !== undefined && typeof query[name] !== 'string') return { refused: `Give ?${name}= once.` };
+  }
+  const record = typeof query.record === 'string' ? query.record.trim() : '';
+  if (record === '') return { refused: 'The record page needs ?record=<record name or id>.' };
+  if (record.length > MAX_RECORD_PARAM_LENGTH) return { refused: `?record= is longer than ${MAX_RECORD_PARAM_LENGTH} characters: give a record name or id.` };
+  return { user: userParam(query), record };
+}
+
 const YEAR_S = 365 * 24 * 3600;
 
 /** Creates the preview (nothing is built until {@link Preview.start} or a page request). */
@@ -138,11 +166,11 @@ export function createPreview(options: PreviewOptions): Preview {
     const host = req.headers.host;
     if (!host || host === canonical.host) return undefined;
     const requested = new URL(`http://${host}`);
-    if (!LOOPBACK.has(requested.hostname) || !LOOPBACK.has(canonical.hostname) || requested.port !== canonical.port) return undefined;
+    if (!isLoopbackHost(requested.hostname) || !isLoopbackHost(canonical.hostname) || requested.port !== canonical.port) return undefined;
     return new URL(req.originalUrl, canonical).toString();
   }
 
-  function page(view: PreviewView, req: Request, res: Response): void {
+  function page(view: PreviewView, req: Request, res: Response, address: Omit<PageAddress, 'view'> = { user: userParam(req.query) }): void {
     const redirect = canonicalRedirect(req);
     if (redirect) {
       res.redirect(302, redirect);
@@ -158,14 +186,24 @@ export function createPreview(options: PreviewOptions): Preview {
           devOrgUrl: options.devOrgUrl,
           bridgeUrl,
           view,
+          ...address,
         }),
       );
     } else if (status.state === 'failed') {
-      res.status(500).type('html').send(renderPage({ state: 'failed', message: status.message, view }));
+      res.status(500).type('html').send(renderPage({ state: 'failed', message: status.message, view, ...address }));
     } else {
       // 200, not 503: the page works (it waits and reloads), and browsers log a 503 as an error.
-      res.type('html').send(renderPage({ state: 'building', view }));
+      res.type('html').send(renderPage({ state: 'building', view, ...address }));
     }
+  }
+
+  function recordPage(req: Request, res: Response): void {
+    const address = recordPageAddress(req.query);
+    if ('refused' in address) {
+      res.status(400).set('Cache-Control', 'no-store').type('html').send(renderPage({ state: 'refused', message: address.refused, view: 'record', user: userParam(req.query) }));
+      return;
+    }
+    page('record', req, res, address);
   }
 
   function staticResource(req: Request, res: Response): void {
@@ -184,6 +222,7 @@ export function createPreview(options: PreviewOptions): Preview {
     routes(app) {
       app.get('/', (req, res) => page('chat', req, res));
       app.get('/admin', (req, res) => page('admin', req, res));
+      app.get('/record', recordPage);
       app.get('/preview/status', (_req, res) => {
         res.set('Cache-Control', 'no-store').json(status);
       });

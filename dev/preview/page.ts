@@ -1,25 +1,49 @@
 /**
  * The HTML of the local preview page. One shell for every state: the SLDS stylesheet, a header
- * saying what this is and who is signed in, and a main area that holds the picker or the room once
- * the bundle runs — or, while the bundle is being built, a "building" notice that polls
- * `/preview/status` and reloads when it is ready, or the build error.
+ * saying what this is and who is signed in, with links between the views, and a main area that
+ * holds the picker or the room once the bundle runs — or, while the bundle is being built, a
+ * "building" notice that polls `/preview/status` and reloads when it is ready, the build error, or
+ * why the address was refused (a record page without `?record=`).
  */
+import { SAMPLE_ROOMS } from '../org/data/seed.js';
 
 /**
- * Which component the page runs: `chat` (websocketChat, at `/`) or `admin` (chatAudit, at `/admin`).
+ * Which component the page runs: `chat` (websocketChat, at `/`), `record` (websocketChat on a record
+ * page, its `recordId` set: `/record?record=…`) or `admin` (chatAudit, at `/admin`).
  */
-export type PreviewView = 'chat' | 'admin';
+export type PreviewView = 'chat' | 'record' | 'admin';
+
+/** What every state of the page may say about the address it was asked for. */
+export interface PageAddress {
+  view?: PreviewView;
+  /** `?user=` as asked for: kept in the header links. */
+  user?: string;
+  /** The record view's `?record=` (a record name or id), which the page resolves through `/dev/records`. */
+  record?: string;
+}
 
 /** What the page shows. */
 export type PageState =
-  | { state: 'ready'; bundleUrl: string; devOrgUrl: string; bridgeUrl: string | undefined; view?: PreviewView }
-  | { state: 'building'; view?: PreviewView }
-  | { state: 'failed'; message: string; view?: PreviewView };
+  | ({ state: 'ready'; bundleUrl: string; devOrgUrl: string; bridgeUrl: string | undefined } & PageAddress)
+  | ({ state: 'building' } & PageAddress)
+  | ({ state: 'failed'; message: string } & PageAddress)
+  | ({ state: 'refused'; message: string } & PageAddress);
 
 const VIEWS: Record<PreviewView, { title: string; component: string }> = {
   chat: { title: 'Chat', component: 'The websocketChat component from force-app, on the embedded dev org.' },
+  record: { title: 'Record page', component: 'The websocketChat component from force-app on a record page (its recordId set), on the embedded dev org.' },
   admin: { title: 'Chat audit', component: 'The chatAudit component from force-app, on the embedded dev org.' },
 };
+
+/** The header's links between the views: label, path and query (`user` is added when known). */
+const NAV: ReadonlyArray<{ view: PreviewView; label: string; path: string; query?: Record<string, string> }> = [
+  { view: 'chat', label: 'Chat', path: '/' },
+  { view: 'record', label: `Record page (${SAMPLE_ROOMS.recordName})`, path: '/record', query: { record: SAMPLE_ROOMS.recordName } },
+  { view: 'admin', label: 'Chat audit', path: '/admin' },
+];
+
+/** An example of a record page address, for messages. */
+export const SAMPLE_RECORD_PAGE = `/record?user=Ana&record=${encodeURIComponent(SAMPLE_ROOMS.recordName)}`;
 
 /** Where the page's stylesheet comes from (served from @salesforce-ux/design-system). */
 export const SLDS_STYLESHEET = '/assets/styles/salesforce-lightning-design-system.min.css';
@@ -61,7 +85,24 @@ function main(page: PageState): string {
         `<pre class="slds-text-align_left" style="white-space: pre-wrap">The preview could not be built:\n${escapeHtml(page.message)}</pre>`,
         '</div>',
       ].join('');
+    case 'refused':
+      return [
+        '<div class="slds-notify slds-notify_alert slds-alert_error" role="alert" data-id="preview-refused">',
+        `<span>${escapeHtml(page.message)} For example: <a href="${escapeHtml(SAMPLE_RECORD_PAGE)}">${escapeHtml(SAMPLE_RECORD_PAGE)}</a></span>`,
+        '</div>',
+      ].join('');
   }
+}
+
+/** The header's links; the current view's is marked, each keeps `?user=`. */
+function nav(view: PreviewView, user: string | undefined): string {
+  const links = NAV.map((link) => {
+    const query = new URLSearchParams(user ? { user, ...link.query } : link.query).toString();
+    const href = `${link.path}${query ? `?${query}` : ''}`;
+    const current = link.view === view ? ' aria-current="page" class="slds-text-title_bold"' : '';
+    return `<li class="slds-list__item slds-m-right_medium"><a href="${escapeHtml(href)}" data-preview-nav="${link.view}"${current}>${escapeHtml(link.label)}</a></li>`;
+  });
+  return `<nav aria-label="Preview pages"><ul class="slds-list_horizontal">${links.join('')}</ul></nav>`;
 }
 
 /** Renders the page for a state. */
@@ -77,7 +118,7 @@ export function renderPage(page: PageState): string {
   let tail = '';
   if (page.state === 'ready') {
     head.push(
-      `<script type="application/json" id="preview-config">${scriptJson({ devOrgUrl: page.devOrgUrl, bridgeUrl: page.bridgeUrl ?? null, view })}</script>`,
+      `<script type="application/json" id="preview-config">${scriptJson({ devOrgUrl: page.devOrgUrl, bridgeUrl: page.bridgeUrl ?? null, view, ...(view === 'record' ? { record: page.record ?? '' } : {}) })}</script>`,
     );
     tail = `<script type="module" src="${escapeHtml(page.bundleUrl)}" onerror="${escapeHtml(BUNDLE_FAILED_SCRIPT)}"></script>`;
   } else if (page.state === 'building') {
@@ -93,7 +134,9 @@ ${head.join('\n')}
   <div class="slds-page-header__row preview-main${view === 'admin' ? ' preview-wide' : ''}">
     <div class="slds-page-header__col-title">
       <h1 class="slds-page-header__title">sf-chat-bridge · local preview</h1>
-      <p class="slds-page-header__name-meta">${VIEWS[view].component} <a href="${view === 'admin' ? '/' : '/admin'}" data-id="preview-other-view">${view === 'admin' ? 'Open the chat' : 'Open the admin audit'}</a></p>
+      <p class="slds-page-header__name-meta">${VIEWS[view].component}</p>
+      ${nav(view, page.user)}
+      ${view === 'record' ? '<p id="preview-record" class="slds-text-heading_small slds-m-top_x-small" data-id="preview-record"></p>' : ''}
     </div>
     <div class="slds-page-header__col-actions slds-grid slds-grid_vertical-align-center">
       <span id="preview-who" class="slds-m-right_small" data-id="preview-who"></span>

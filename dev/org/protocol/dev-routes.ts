@@ -1,6 +1,8 @@
 /**
  * Helpers only the dev org has, for the local preview page and browser tests (all under `/dev/`):
  * - `GET /dev/users` → the sample users `[{ id, name, firstName, photoUrl, chatActive, permissionSets }]` (no auth);
+ * - `GET /dev/records` → the sample records record rooms are about, `[{ id, name, type }]` sorted by
+ *   name (no auth; the preview's record page resolves `?record=` with it);
  * - `POST /dev/sessions` `{ userId }` → `{ accessToken, userId, name, orgId, instanceUrl }`, a session
  *   for any user of the org, as if they had logged in (404 for an unknown user);
  * - `GET /dev/photos/<userId>.svg` → the user's avatar (what `SmallPhotoUrl` points to; no auth, as
@@ -14,6 +16,7 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
+import { KEY_PREFIX } from '../data/ids.js';
 import { avatarSvg } from '../data/photos.js';
 import type { OrgRecords, SampleUser } from '../data/records.js';
 import type { ApexUsage, ApexUsageSnapshot } from './apex-usage.js';
@@ -29,6 +32,33 @@ export interface DevUserSummary {
   chatActive: boolean;
   /** API names of the user's permission sets (`Chat_User`, `Chat_Auditor`…). */
   permissionSets: string[];
+}
+
+/** One entry of `GET /dev/records`. */
+export interface DevRecordSummary {
+  /** 18-character record id. */
+  id: string;
+  name: string;
+  /** sObject API name (`Account`), as `Id.getSObjectType()` would name it. */
+  type: string;
+}
+
+/** The sObject of each key prefix sample records are created with (seed.ts: Accounts). */
+const SAMPLE_RECORD_TYPES: Readonly<Record<string, string>> = { [KEY_PREFIX.account]: 'Account' };
+
+/**
+ * The sample records as `GET /dev/records` lists them: sorted by name (then id), each with its sObject type.
+ * @throws Error when a sample record has a key prefix of no known sObject (a seeding mistake).
+ */
+export function sampleRecordSummaries(records: OrgRecords): DevRecordSummary[] {
+  return records
+    .sampleRecords()
+    .map((record): DevRecordSummary => {
+      const type = SAMPLE_RECORD_TYPES[record.Id.slice(0, 3)];
+      if (!type) throw new Error(`Sample record ${record.Id} (${record.Name}) has a key prefix of no known sObject`);
+      return { id: record.Id, name: record.Name, type };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, 'en') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The answer of `POST /dev/sessions`. */
@@ -72,6 +102,10 @@ export function devRoutes(deps: DevRoutesDeps): Router {
       }),
     );
     res.json(users);
+  });
+
+  router.get('/dev/records', (_req, res) => {
+    res.json(sampleRecordSummaries(records));
   });
 
   router.post('/dev/sessions', express.json({ limit: 10_000 }), (req, res) => {

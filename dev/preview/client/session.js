@@ -10,7 +10,8 @@ const STORAGE_KEY = 'sf-chat-bridge.preview.session';
 
 /**
  * The configuration the bridge embedded in the page.
- * @returns {{devOrgUrl: string, bridgeUrl: string|null, view: "chat"|"admin"}} Dev org base URL (no trailing slash), bridge URL, and which component the page runs.
+ * @returns {{devOrgUrl: string, bridgeUrl: string|null, view: "chat"|"record"|"admin", record?: string}} Dev org base URL (no
+ *   trailing slash), bridge URL, which component the page runs, and on the record page its `?record=` (a record name or id).
  * @throws {Error} When the page has no configuration (not served by the bridge's preview route).
  */
 export function previewConfig() {
@@ -93,6 +94,27 @@ export function findUser(users, wanted) {
             String(user.firstName || '').toLowerCase() === lower ||
             String(user.name || '').toLowerCase() === lower
     );
+}
+
+/**
+ * The dev org's sample records (what record rooms are about), sorted by name.
+ * @returns {Promise<Array<{id: string, name: string, type: string}>>} `type` is the sObject, e.g. `Account`.
+ */
+export function listRecords() {
+    return devOrgJson('/dev/records');
+}
+
+/**
+ * Finds a record by id (15 or 18 characters) or name (case-insensitively).
+ * @param {Array<{id: string, name: string}>} records From {@link listRecords}.
+ * @param {string} wanted What `?record=` said.
+ * @returns {object|undefined} The record, if any.
+ */
+export function findRecord(records, wanted) {
+    const text = String(wanted || '').trim();
+    const lower = text.toLowerCase();
+    // sameUserId compares any two Salesforce ids by their 15-character form.
+    return text ? records.find((record) => (text.length >= 15 && sameUserId(record.id, text)) || String(record.name).toLowerCase() === lower) : undefined;
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
- * What the local preview page needs from the dev org besides Apex: the sample users, a session for
+ * What the local preview page needs from the dev org besides Apex: the sample users and records, a session for
  * one of them, their photos, and CORS that lets a page on a loopback origin (and only there) call
  * the dev org's `/dev/*` and `/services/data/*` routes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_PREFIX, newRecordId } from '../../../dev/org/data/ids.js';
+import { OrgRecords } from '../../../dev/org/data/records.js';
 import type { DevOrg } from '../../../dev/org/index.js';
+import { sampleRecordSummaries } from '../../../dev/org/protocol/dev-routes.js';
 import { startTestOrg } from './helpers.js';
 
 let org: DevOrg;
@@ -66,6 +69,23 @@ describe('/dev/users and /dev/sessions', () => {
     expect((await post({ userId: `005${'0'.repeat(12)}AAA` })).status).toBe(404);
     expect((await post({})).status).toBe(400);
     expect((await fetch(`${org.url}/dev/photos/005000000000000AAA.svg`)).status).toBe(404);
+  });
+});
+
+describe('/dev/records', () => {
+  it('lists the sample record a record room is about, as { id, name, type }', async () => {
+    const response = await fetch(`${org.url}/dev/records`, { headers: { Origin: 'http://localhost:1234' } });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:1234');
+    expect(await response.json()).toEqual([{ id: expect.stringMatching(/^001[0-9A-Za-z]{15}$/), name: 'Acme Corp', type: 'Account' }]);
+  });
+
+  it('sorts the records by name, whatever order they were added in', () => {
+    const records = new OrgRecords();
+    for (const name of ['Globex', 'acme labs', 'Initech']) records.putSampleRecord({ Id: newRecordId(KEY_PREFIX.account), Name: name, readers: [] });
+
+    expect(sampleRecordSummaries(records).map(({ name, type }) => `${type}: ${name}`)).toEqual(['Account: acme labs', 'Account: Globex', 'Account: Initech']);
   });
 });
 

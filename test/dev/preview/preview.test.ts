@@ -1,4 +1,5 @@
-// The local preview's serving side, without a browser: what `/` answers in each build state, that
+// The local preview's serving side, without a browser: what `/` answers in each build state, what
+// `/record` takes (a record, passed through to the page) and refuses, the header's links, that
 // the socket.io client is the org's own static resource, that SLDS is served, that a second start
 // finds the bundle in the cache, and that the bundle runs on the LWC engine it was compiled for.
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,8 @@ import express from 'express';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKey } from '../../../dev/preview/build-key.js';
-import { createPreview, type Preview } from '../../../dev/preview/index.js';
-import { renderPage } from '../../../dev/preview/page.js';
+import { createPreview, recordPageAddress, type Preview } from '../../../dev/preview/index.js';
+import { renderPage, SAMPLE_RECORD_PAGE } from '../../../dev/preview/page.js';
 import { previewPaths } from '../../../dev/preview/paths.js';
 import { startStack, type Stack } from '../../helpers/stack.js';
 
@@ -43,6 +44,30 @@ describe('preview page states', () => {
     const page = renderPage({ state: 'ready', bundleUrl: '/preview/build/k/main.js', devOrgUrl: 'http://127.0.0.1:1/</script>', bridgeUrl: undefined });
     expect(page).not.toContain('1/</script>');
     expect(page).toContain('<script type="module" src="/preview/build/k/main.js"');
+  });
+
+  it('links the chat, the sample record page and the audit, keeping ?user=, the current one marked', () => {
+    const page = renderPage({ state: 'ready', bundleUrl: '/b.js', devOrgUrl: 'http://127.0.0.1:1', bridgeUrl: undefined, view: 'record', user: 'Ana & co', record: 'Acme Corp' });
+    const links = [...page.matchAll(/<a href="([^"]+)" data-preview-nav="(\w+)"( aria-current="page")?/g)].map(([, href, view, current]) => ({ href, view, current: !!current }));
+
+    expect(links).toEqual([
+      { href: '/?user=Ana+%26+co', view: 'chat', current: false },
+      { href: '/record?user=Ana+%26+co&amp;record=Acme+Corp', view: 'record', current: true },
+      { href: '/admin?user=Ana+%26+co', view: 'admin', current: false },
+    ]);
+    expect(page).toContain('data-id="preview-record"');
+    expect(page).toContain('<title>Record page · sf-chat-bridge preview</title>');
+    expect(renderPage({ state: 'building', view: 'admin' })).toContain('<a href="/record?record=Acme+Corp" data-preview-nav="record">');
+  });
+
+  it('takes a record page address with one record and at most one user, and says what is wrong with any other', () => {
+    expect(recordPageAddress({ user: 'Ana', record: ' Acme Corp ' })).toEqual({ user: 'Ana', record: 'Acme Corp' });
+    expect(recordPageAddress({ record: '001000000000001AAA' })).toEqual({ user: undefined, record: '001000000000001AAA' });
+    expect(recordPageAddress({ user: 'Ana' })).toEqual({ refused: 'The record page needs ?record=<record name or id>.' });
+    expect(recordPageAddress({ record: '  ' })).toEqual({ refused: 'The record page needs ?record=<record name or id>.' });
+    expect(recordPageAddress({ record: ['Acme Corp', 'Globex'] })).toEqual({ refused: 'Give ?record= once.' });
+    expect(recordPageAddress({ record: 'Acme Corp', recrd: 'x' })).toEqual({ refused: 'The record page takes ?user= and ?record= only, not ?recrd=.' });
+    expect(recordPageAddress({ record: 'x'.repeat(256) })).toMatchObject({ refused: expect.stringContaining('longer than 255 characters') });
   });
 
   it('serves a bundle found in the cache at once, without building (a second start)', async () => {
@@ -144,6 +169,34 @@ describe('preview routes on a dev-mode bridge', () => {
     expect(adminHtml).toContain('<title>Chat audit · sf-chat-bridge preview</title>');
     const bundleOf = (html: string) => /<script type="module" src="([^"]+)"/.exec(html)![1]!;
     expect(bundleOf(adminHtml)).toBe(bundleOf(chatHtml));
+  });
+
+  it('serves the record page at /record: the same bundle, view record, the record passed through', async () => {
+    const [chat, record] = await Promise.all([fetch(`${stack.url}/`), fetch(`${stack.url}/record?user=Ana&record=Acme%20Corp`)]);
+    const [chatHtml, recordHtml] = await Promise.all([chat.text(), record.text()]);
+    const config = JSON.parse(/<script type="application\/json" id="preview-config">(.*?)<\/script>/.exec(recordHtml)![1]!);
+
+    expect(record.status).toBe(200);
+    expect(config).toEqual({ devOrgUrl: stack.devOrg.url, bridgeUrl: stack.url, view: 'record', record: 'Acme Corp' });
+    expect(recordHtml).toContain('<a href="/admin?user=Ana" data-preview-nav="admin">');
+    const bundleOf = (html: string) => /<script type="module" src="([^"]+)"/.exec(html)![1]!;
+    expect(bundleOf(recordHtml)).toBe(bundleOf(chatHtml));
+  });
+
+  it('answers a record page address without a record, or with a parameter it does not take, with a page saying so', async () => {
+    for (const [query, message] of [
+      ['?user=Ana', 'The record page needs ?record=&lt;record name or id&gt;.'],
+      ['?user=Ana&record=Acme%20Corp&room=General', 'The record page takes ?user= and ?record= only, not ?room=.'],
+      ['?record=Acme%20Corp&record=Globex', 'Give ?record= once.'],
+    ]) {
+      const response = await fetch(`${stack.url}/record${query}`);
+      const html = await response.text();
+
+      expect(response.status).toBe(400);
+      expect(html).toContain('data-id="preview-refused"');
+      expect(html).toContain(`${message} For example: <a href="${SAMPLE_RECORD_PAGE.replace('&', '&amp;')}">`);
+      expect(html).not.toContain('id="preview-config"');
+    }
   });
 
   it('redirects another loopback spelling of the host to the bridge URL (the socket Origin must be its own)', async () => {

@@ -8,7 +8,7 @@
  */
 
 /** The filters of the events endpoint, in the order the page shows them. */
-export const EVENT_FILTERS = Object.freeze(['from', 'to', 'type', 'userId', 'recordId', 'createdById', 'source']);
+export const EVENT_FILTERS = Object.freeze(['from', 'to', 'type', 'userId', 'recordId', 'room', 'createdById', 'source']);
 
 /** Events one page of the table asks for (the API's `limit`). */
 export const PAGE_SIZE = 50;

@@ -134,6 +134,7 @@ describe('c-chat-audit', () => {
         setFilter(element, 'to', '2026-12-02T11:00:00.000Z');
         setFilter(element, 'type', 'MESSAGE_UPDATED');
         setFilter(element, 'userId', ' 005000000000002AAA ');
+        setFilter(element, 'room', ' a02000000000001AAA ');
         setFilter(element, 'source', 'rest');
         await click(element, 'apply');
 
@@ -143,11 +144,47 @@ describe('c-chat-audit', () => {
             to: '2026-12-02T11:00:00.000Z',
             type: 'MESSAGE_UPDATED',
             userId: '005000000000002AAA',
+            room: 'a02000000000001AAA',
             source: 'REST',
             limit: '50'
         });
         const [summary] = callsTo('/admin/api/summary');
         expect(Object.fromEntries(summary.params)).toEqual({ from: '2026-12-02T09:00:00.000Z', to: '2026-12-02T11:00:00.000Z', bucket: 'minute' });
+    });
+
+    it('shows each event\'s room in a Room column, blank for an event of no room', async () => {
+        const element = await renderAudit();
+        const table = q(element, 'events');
+
+        expect(table.columns.find((column) => column.label === 'Room')).toMatchObject({ fieldName: 'roomId' });
+        expect(table.data.map((row) => row.roomId)).toEqual(['a02000000000001AAA', null]);
+        table.dispatchEvent(new CustomEvent('rowaction', { detail: { action: { name: 'show_details' }, row: table.data[0] } }));
+        await flushPromises();
+        expect(q(element, 'detail-room').textContent).toBe('a02000000000001AAA');
+        table.dispatchEvent(new CustomEvent('rowaction', { detail: { action: { name: 'show_details' }, row: table.data[1] } }));
+        await flushPromises();
+        expect(q(element, 'detail-room').textContent).toBe('—');
+    });
+
+    it('filters by room and shows the bridge\'s refusal of a room that is not an id', async () => {
+        const element = await renderAudit();
+        answers['/admin/api/events'] = (params) =>
+            /^[0-9A-Za-z]{15}([0-9A-Za-z]{3})?$/.test(params.get('room'))
+                ? jsonResponse(200, { events: [mockEvents.events[0]], nextCursor: null })
+                : jsonResponse(400, { error: 'bad_request', parameter: 'room', message: 'room must be a 15- or 18-character Salesforce id (the 18 in any casing)' });
+        expect(filter(element, 'room').label).toBe('Room');
+
+        setFilter(element, 'room', 'a02000000000001');
+        await click(element, 'apply');
+        expect(callsTo('/admin/api/events').pop().params.get('room')).toBe('a02000000000001');
+        expect(q(element, 'events').data.map((row) => row.seq)).toEqual([42]);
+
+        setFilter(element, 'room', 'General');
+        await click(element, 'apply');
+        expect(q(element, 'errors').textContent).toContain(
+            'The filter "room" was refused: room must be a 15- or 18-character Salesforce id (the 18 in any casing)'
+        );
+        expect(q(element, 'events')).toBeNull();
     });
 
     it('loads the next page by cursor and appends it', async () => {
