@@ -76,8 +76,9 @@ function restoredId15(id18: string): string | undefined {
  */
 export function salesforceIdKey(id: unknown): string | undefined {
   if (typeof id !== 'string') return undefined;
-  if (ID_15.test(id)) return id;
-  return ID_18.test(id) ? restoredId15(id) : undefined;
+  // The length first: each handshake reads several ids, and a regular expression per form showed in its profile.
+  if (id.length === 15) return ID_15.test(id) ? id : undefined;
+  return id.length === 18 && ID_18.test(id) ? restoredId15(id) : undefined;
 }
 
 /**
