@@ -39,6 +39,7 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
+import { walkOneRoomDirectly } from './one-room-broadcast.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -172,7 +173,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 /**
  * Attaches the gateway to `io`'s main namespace: handshake middleware, connection handling, typing
- * relay. Call once per `Server`, before it accepts connections.
+ * relay. Call once per `Server`, before it accepts connections and after its adapter is set (`io.adapter(…)`).
  * @returns the {@link Gateway} handle.
  */
 export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
@@ -182,6 +183,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const legacyEventNames = deps.legacyEventNames ?? false;
   /** Where chat events, resyncs and status go: this node's sockets (io.local is io without an adapter's fan-out). */
   const own = deps.clusterNode ? io.local : io;
+  walkOneRoomDirectly(io.of('/').adapter); // a chat event's one room, without the adapter's duplicate check
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
