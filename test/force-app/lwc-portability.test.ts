@@ -12,7 +12,7 @@ import { apexMembers, metaPath, parseApexFile, read, ROOT, walk } from './suppor
 
 /** Every platform module the local preview has to shim (keep in sync with docs). */
 const SHIMMED = [
-  /^@salesforce\/apex\/(ChatController|ChatAuditController)\.\w+$/,
+  /^@salesforce\/apex\/(ChatController|ChatRoomController|ChatAuditController)\.\w+$/,
   /^@salesforce\/user\/Id$/,
   /^@salesforce\/resourceUrl\/socketiojs$/,
   /^lightning\/platformResourceLoader$/,
@@ -54,7 +54,7 @@ describe('LWC portability to LWC OSS (local preview)', () => {
     const imported = allImports
       .map(({ specifier }) => /^@salesforce\/apex\/(\w+)\.(\w+)$/.exec(specifier))
       .filter((match): match is RegExpExecArray => match !== null);
-    expect(new Set(imported.map((match) => match[1]))).toEqual(new Set(['ChatController', 'ChatAuditController']));
+    expect(new Set(imported.map((match) => match[1]))).toEqual(new Set(['ChatController', 'ChatRoomController', 'ChatAuditController']));
     const missing = imported.filter(([, className, method]) => {
       const members = apexMembers(parseApexFile(metaPath('classes', `${className}.cls`)));
       return !members.some((m) => m.name === method && m.kind === 'method' && m.modifiers.includes('@auraenabled') && m.modifiers.includes('static'));
@@ -66,7 +66,7 @@ describe('LWC portability to LWC OSS (local preview)', () => {
     for (const file of sources) {
       expect(read(file), relative(ROOT, file)).not.toMatch(/@wire\s*\(/);
     }
-    for (const controller of ['ChatController.cls', 'ChatAuditController.cls']) {
+    for (const controller of ['ChatController.cls', 'ChatRoomController.cls', 'ChatAuditController.cls']) {
       expect(read(metaPath('classes', controller))).not.toMatch(/cacheable\s*=\s*true/i);
     }
   });

@@ -325,7 +325,7 @@ describe('websocketChat exposure', () => {
   });
 
   it('the helper modules and child components are not exposed', () => {
-    for (const helper of ['chatSocket', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatComposer']) {
+    for (const helper of ['chatSocket', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatComposer', 'chatRooms', 'chatRoomList', 'chatRoomForm']) {
       expect(readXml(metaPath('lwc', helper, `${helper}.js-meta.xml`)).LightningComponentBundle.isExposed).toBe('false');
     }
   });

@@ -18,6 +18,12 @@
  *   `since`, on `bridge:resync` (any reason, including `gap`), and when the log's epoch changes.
  * - Relays typing: emits `typing:start` (throttled) and `typing:stop` (on send, blur or idle), and
  *   keeps the list of OTHER users typing from `typing` notices.
+ * - Knows the room shown (contract 2.3.0, README "Rooms in the chat component"): typing is sent with
+ *   `{ roomId }` (a socket whose token names rooms gets nothing relayed without it) and only that
+ *   room's typing notices are shown; a `chat:event` of that room (or of none: org-wide presence)
+ *   triggers the per-event refresh, one of another room goes to `onOtherRoomEvent` (unread counts).
+ *   The token's `rooms` claim is fixed when Apex signs it: after joining or creating a room,
+ *   refreshRooms() signs in again with a fresh token, keeping the catch-up position.
  * - Reports connection state (connecting / connected / reconnecting / offline) plus the bridge's
  *   upstream state (`bridge:status`).
  * It never emits anything but `typing:start` / `typing:stop`: refreshes are announced by Salesforce
@@ -25,6 +31,7 @@
  * checks that they match).
  */
 import { categoryOf } from 'c/chatEventTypes';
+import { idKey, sameId } from 'c/chatRooms';
 
 /** Events the bridge sends that this module listens to (see ServerToClientEvents in the contract). */
 export const SERVER_EVENTS = Object.freeze({
@@ -170,14 +177,10 @@ export function mergeScopes(a, b) {
 }
 
 /**
- * Same Salesforce user? Compares the case-sensitive 15-character form of two ids.
- * @param {string} a Id (15 or 18 characters).
- * @param {string} b Id (15 or 18 characters).
- * @returns {boolean} true when both name the same user.
+ * Same Salesforce user? c/chatRooms' sameId: the case-sensitive 15-character forms are compared.
+ * @type {(a: string, b: string) => boolean}
  */
-export function sameUserId(a, b) {
-    return !!a && !!b && String(a).slice(0, 15) === String(b).slice(0, 15);
-}
+export const sameUserId = sameId;
 
 /**
  * Did the bridge refuse the handshake because the token expired? Reads the machine-readable
@@ -209,11 +212,14 @@ export class ChatSocket {
      * @param {Function} options.io socket.io's `io(url, options)`.
      * @param {() => Promise<{url: string, token: string}>} options.getConnection Apex getBridgeConnection.
      * @param {string} options.currentUserId The running user's id (never shown as typing).
+     * @param {string|null} [options.roomId] The Chat_Room__c shown (see setRoom); null for none.
      * @param {(scope: {messages: boolean, users: boolean, messageIds: string[]}) => Promise<void>} options.onRefresh
      *   Reloads through Apex: the whole history (`messages`), the people (`users`), or only the
      *   messages named (`messageIds`, empty when `messages` is true).
      * @param {(status: {state: string, upstream: string|null}) => void} [options.onStatus]
-     * @param {(names: string[]) => void} [options.onTyping] Other users typing, by name.
+     * @param {(names: string[]) => void} [options.onTyping] Other users typing in the room shown, by name.
+     * @param {(event: object) => void} [options.onOtherRoomEvent] A `chat:event` of another room
+     *   than the one shown (it is not refreshed; the component counts unread messages with it).
      * @param {(error: *) => void} [options.onError] The component's single error path.
      * @param {object} [options.timing] Overrides of DEFAULT_TIMING.
      */
@@ -224,6 +230,8 @@ export class ChatSocket {
         this.onRefresh = options.onRefresh;
         this.onStatus = options.onStatus || (() => {});
         this.onTyping = options.onTyping || (() => {});
+        this.onOtherRoomEvent = options.onOtherRoomEvent || (() => {});
+        this.roomId = options.roomId || null;
         this.onError = options.onError || (() => {});
         this.timing = { ...DEFAULT_TIMING, ...(options.timing || {}) };
 
@@ -234,6 +242,10 @@ export class ChatSocket {
         this.upstream = null;
         this.stopped = false;
         this.tokenReconnects = 0;
+        // True while refreshRooms() closes the socket to open it again with a new token.
+        this.resigning = false;
+        // The room a typing refusal made us sign in again for (once per room, never a loop).
+        this.resignedForRoom = null;
 
         // Catch-up position: the highest `seq` received and the epoch (log identity) it belongs to.
         // Null until seen; both are needed before a handshake may claim `since`.
@@ -345,7 +357,7 @@ export class ChatSocket {
         if (!this.typingActive || now - this.lastTypingStartAt >= this.timing.typingThrottleMs) {
             this.typingActive = true;
             this.lastTypingStartAt = now;
-            this.socket.emit(CLIENT_EVENTS.TYPING_START);
+            this.emitTyping(CLIENT_EVENTS.TYPING_START);
         }
         this.clearTimer('typingIdleTimer');
         // eslint-disable-next-line @lwc/lwc/no-async-operation
@@ -360,8 +372,91 @@ export class ChatSocket {
         }
         this.typingActive = false;
         if (this.connected) {
-            this.socket.emit(CLIENT_EVENTS.TYPING_STOP);
+            this.emitTyping(CLIENT_EVENTS.TYPING_STOP);
         }
+    }
+
+    /**
+     * Emits typing for the room shown: `{ roomId }` with an ack, or no payload without a room (a
+     * token without the rooms claim).
+     * @param {string} name CLIENT_EVENTS.TYPING_START or TYPING_STOP.
+     */
+    emitTyping(name) {
+        const roomId = this.roomId;
+        if (roomId) {
+            this.socket.emit(name, { roomId }, (answer) => this.handleTypingAck(roomId, answer));
+        } else {
+            this.socket.emit(name);
+        }
+    }
+
+    /**
+     * The bridge's answer to a typing message. `room-not-allowed` for the room shown means the
+     * token predates the user's access (joined in another tab, say): sign in again once per room
+     * for a token that names it. Other refusals (rate-limited) only lose that notice: not an error.
+     * @param {string} roomId The room the message named.
+     * @param {{ok: boolean, reason?: string}} answer TypingAck.
+     */
+    handleTypingAck(roomId, answer) {
+        if (!answer || answer.ok !== false || answer.reason !== 'room-not-allowed') {
+            return;
+        }
+        if (sameId(roomId, this.roomId) && this.resignedForRoom !== idKey(roomId)) {
+            this.resignedForRoom = idKey(roomId);
+            this.refreshRooms();
+        }
+    }
+
+    /**
+     * Shows another room: typing announced in the old room is stopped there, the typers shown are
+     * forgotten, and from now on events and typing are routed by the new room.
+     * @param {string|null} roomId The Chat_Room__c id (15 or 18 characters), or null for none.
+     */
+    setRoom(roomId) {
+        const next = roomId || null;
+        if (next === this.roomId || sameId(next, this.roomId)) {
+            this.roomId = next;
+            return;
+        }
+        this.stopTyping();
+        this.roomId = next;
+        this.clearTypers();
+    }
+
+    /**
+     * Whether a room id names the room shown; an event without a room is org-wide (presence), for
+     * every room.
+     * @param {string|null|undefined} roomId `chat:event`'s `roomId`.
+     * @returns {boolean} true when it belongs to the room shown.
+     */
+    isShownRoom(roomId) {
+        return !roomId || sameId(roomId, this.roomId);
+    }
+
+    /**
+     * Signs in again with a fresh token, for a new `rooms` claim after the user joined, created or
+     * opened a room (the claim is computed when Apex signs the token). The catch-up position is kept,
+     * so the new handshake resumes with `since` and nothing is reloaded by itself.
+     * @returns {Promise<void>} Resolves once the new handshake was started (errors go to onError).
+     */
+    async refreshRooms() {
+        if (this.stopped) {
+            return;
+        }
+        try {
+            await this.fetchConnection();
+        } catch (error) {
+            this.onError(error);
+            return;
+        }
+        if (this.stopped || !this.socket) {
+            return;
+        }
+        this.resigning = true;
+        this.socket.disconnect();
+        this.resigning = false;
+        this.setState(ConnectionState.RECONNECTING);
+        this.socket.connect();
     }
 
     /**
@@ -479,6 +574,9 @@ export class ChatSocket {
             this.clearTypers();
             if (this.stopped) {
                 this.setState(ConnectionState.OFFLINE);
+            } else if (this.resigning) {
+                // refreshRooms() closed it to sign in again at once: not offline.
+                this.setState(ConnectionState.RECONNECTING);
             } else if (reason === 'io server disconnect') {
                 // The bridge closed us (e.g. the token expired): sign in again with a fresh token.
                 this.reconnectWithFreshToken();
@@ -510,7 +608,11 @@ export class ChatSocket {
         });
         socket.on(SERVER_EVENTS.CHAT_EVENT, (event) => {
             this.noteSeq(event && event.seq);
-            this.requestRefresh(scopeForEvent(event));
+            if (this.isShownRoom(event && event.roomId)) {
+                this.requestRefresh(scopeForEvent(event));
+            } else {
+                this.onOtherRoomEvent(event);
+            }
         });
         // Continuity is lost (any reason, 'gap' included): only a full reload is safe.
         socket.on(SERVER_EVENTS.RESYNC, () => this.requestRefresh(BOTH));
@@ -559,11 +661,21 @@ export class ChatSocket {
         }
     }
 
+    /**
+     * Takes a `typing` notice: only another user's, and only of the room shown. A notice without
+     * `roomId` is room-less typing, which the bridge relays only among sockets that hear no room:
+     * shown only while no room is.
+     * @param {{userId?: string, name?: string, isTyping?: boolean, roomId?: string|null}} notice
+     */
     handleTyping(notice) {
         if (!notice || !notice.userId || sameUserId(notice.userId, this.currentUserId)) {
             return;
         }
-        const key = String(notice.userId).slice(0, 15);
+        const inShownRoom = notice.roomId ? sameId(notice.roomId, this.roomId) : this.roomId === null;
+        if (!inShownRoom) {
+            return;
+        }
+        const key = idKey(notice.userId);
         const previous = this.typers.get(key);
         if (previous) {
             clearTimeout(previous.timer);

@@ -1,18 +1,23 @@
 /**
- * websocketChat: real-time chat inside Lightning. History, users, posting, entering and leaving all
- * go through Apex (ChatController, user mode); the socket to the sf-chat-bridge only says WHEN to
- * reload (chat:event, bridge:resync, every reconnect) and who is typing. A message event reloads
- * only the message it names (getMessagesByIds): with many tabs open, a posted message costs each
- * one Apex call reading the changed rows, not the whole history; the whole history is reloaded on a
- * connect without a catch-up position and on bridge:resync. Socket handling lives in
- * the template-less c/chatSocket module; every error goes through one path (reportError →
- * c/chatErrors.reduceErrors). This component orchestrates and owns the state; the room is drawn by
+ * websocketChat: real-time chat inside Lightning, in rooms. Rooms, history, posting and read marks
+ * go through Apex ChatRoomController; the people in the chat, entering and leaving it and the
+ * bridge token through ChatController (both user mode). The socket to the sf-chat-bridge only says
+ * WHEN to reload (chat:event, bridge:resync, every reconnect) and who is typing. A message event of
+ * the room shown reloads only the message it names (getMessagesByIds): with many tabs open, a
+ * posted message costs each one Apex call reading the changed rows, not the whole history; one of
+ * another room costs nothing (the unread count rises locally); the whole history is reloaded on a
+ * connect without a catch-up position and on bridge:resync, with the room list. Read marks are
+ * written when a room is opened and when the user switches away from it, never per message.
+ * Starts in the default room, or on a record page (`recordId`) in that record's room
+ * (openRecordRoom, created on first use). Socket handling lives in the template-less c/chatSocket
+ * module, room list rules in c/chatRooms; every error goes through one path (reportError →
+ * c/chatErrors.reduceErrors). This component orchestrates and owns the state; it is drawn by
  * children that get data through @api properties and report what the user does with events:
- * c/chatMessageList (history), c/chatParticipants (who is in the room) and c/chatComposer (draft,
- * typing and send).
+ * c/chatRoomList (rooms), c/chatRoomForm (New room), c/chatMessageList (history),
+ * c/chatParticipants (who is in the chat) and c/chatComposer (draft, typing and send).
  *
  * Portability: the same component is compiled with LWC OSS for a local preview page, where only
- * these imports are shimmed: @salesforce/apex/ChatController.*, @salesforce/user/Id,
+ * these imports are shimmed: @salesforce/apex/<Class>.<method>, @salesforce/user/Id,
  * @salesforce/resourceUrl/socketiojs and lightning/platformResourceLoader. Keep it that way: no
  * other @salesforce/* or lightning/* modules, only base components that lightning-base-components
  * ships, and imperative Apex calls.
@@ -21,14 +26,33 @@ import { LightningElement, api } from 'lwc';
 import { loadScript } from 'lightning/platformResourceLoader';
 import SOCKET_IO_URL from '@salesforce/resourceUrl/socketiojs';
 import CURRENT_USER_ID from '@salesforce/user/Id';
-import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
-import getMessagesByIds from '@salesforce/apex/ChatController.getMessagesByIds';
 import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
 import enterChat from '@salesforce/apex/ChatController.enterChat';
 import leaveChat from '@salesforce/apex/ChatController.leaveChat';
-import postMessage from '@salesforce/apex/ChatController.postMessage';
 import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
+import listRooms from '@salesforce/apex/ChatRoomController.listRooms';
+import createRoom from '@salesforce/apex/ChatRoomController.createRoom';
+import joinRoom from '@salesforce/apex/ChatRoomController.joinRoom';
+import leaveRoom from '@salesforce/apex/ChatRoomController.leaveRoom';
+import openRecordRoom from '@salesforce/apex/ChatRoomController.openRecordRoom';
+import markRead from '@salesforce/apex/ChatRoomController.markRead';
+import getRecentMessages from '@salesforce/apex/ChatRoomController.getRecentMessages';
+import getMessagesByIds from '@salesforce/apex/ChatRoomController.getMessagesByIds';
+import postMessage from '@salesforce/apex/ChatRoomController.postMessage';
 import { ChatSocket, ConnectionState, describeTypers, resolveIo, sameUserId } from 'c/chatSocket';
+import {
+    canJoin,
+    canLeave,
+    countUnread,
+    findRoom,
+    idKey,
+    markRoomRead,
+    memberChoices,
+    needsReadMark,
+    roomsFromApex,
+    sameId,
+    startingRoom
+} from 'c/chatRooms';
 import { reduceErrors } from 'c/chatErrors';
 
 /** Oldest first, as getRecentMessages returns them: CreatedDate (ISO 8601 UTC), then Id. */
@@ -51,9 +75,8 @@ function byCreatedDate(a, b) {
  * @returns {object[]} The new history, oldest first.
  */
 function applyChangedMessages(current, askedIds, fetched, limit) {
-    const key = (id) => String(id).slice(0, 15);
-    const changed = new Set(askedIds.map(key));
-    const kept = current.filter((message) => !changed.has(key(message.id)));
+    const changed = new Set(askedIds.map(idKey));
+    const kept = current.filter((message) => !changed.has(idKey(message.id)));
     return [...kept, ...fetched].sort(byCreatedDate).slice(-limit);
 }
 
@@ -73,16 +96,33 @@ export default class WebsocketChat extends LightningElement {
     messages = [];
     users = [];
     errors = [];
+    /** The rooms, in list order (c/chatRooms keeps them). */
+    rooms = [];
+    /** Id of the room shown (18 characters, as Apex returned it), null until known. */
+    currentRoomId = null;
     typingText = '';
     connectionState = ConnectionState.CONNECTING;
     upstream = null;
     isLoading = true;
     isSending = false;
     isChangingPresence = false;
+    /** While a room is created, joined, left or switched to. */
+    isChangingRoom = false;
+    isRoomFormOpen = false;
     currentUserId = CURRENT_USER_ID;
 
     chatSocket;
     disposed = false;
+    pageRecordId = null;
+
+    /** On a record page: the record whose room is opened (created on first use) and shown first. */
+    @api
+    get recordId() {
+        return this.pageRecordId;
+    }
+    set recordId(value) {
+        this.pageRecordId = value || null;
+    }
 
     connectedCallback() {
         this.disposed = false;
@@ -98,8 +138,10 @@ export default class WebsocketChat extends LightningElement {
     }
 
     async initialize() {
-        // History first: the chat is readable even when the bridge cannot be reached.
-        await this.refresh({ messages: true, users: true });
+        // History first: the chat is readable even when the bridge cannot be reached. The record
+        // room is opened before the token is signed, so its rooms claim already names it.
+        await this.openStartingRoom();
+        await Promise.all([this.refresh({ messages: true, users: true }), this.markRead(this.currentRoomId)]);
         this.isLoading = false;
         try {
             await loadScript(this, SOCKET_IO_URL);
@@ -110,7 +152,11 @@ export default class WebsocketChat extends LightningElement {
                 io: resolveIo(window),
                 getConnection: () => getBridgeConnection(),
                 currentUserId: CURRENT_USER_ID,
-                onRefresh: (scope) => this.refresh(scope),
+                roomId: this.currentRoomId,
+                // A full reload (no catch-up position, resync) re-reads the room list too: unread
+                // counts may have moved while nothing was heard.
+                onRefresh: (scope) => this.refresh({ ...scope, rooms: scope.messages && scope.users }),
+                onOtherRoomEvent: (event) => this.handleOtherRoomEvent(event),
                 onStatus: (status) => this.handleStatus(status),
                 onTyping: (names) => {
                     this.typingText = describeTypers(names);
@@ -126,24 +172,77 @@ export default class WebsocketChat extends LightningElement {
     }
 
     /**
-     * Reloads what the scope says through Apex. Errors go to the one error path.
-     * @param {{messages: boolean, users: boolean, messageIds?: string[]}} scope What to reload: the
-     *   whole history, the people, or only the messages named.
+     * Picks the first room: the record's room on a record page (when the user may not read the
+     * record, the error is shown and the default room opens instead), else the default room.
+     */
+    async openStartingRoom() {
+        let recordRoomId = null;
+        if (this.pageRecordId) {
+            try {
+                recordRoomId = await openRecordRoom({ recordId: this.pageRecordId });
+            } catch (error) {
+                this.reportError(error);
+            }
+        }
+        await this.loadRooms();
+        const start = recordRoomId ? findRoom(this.rooms, recordRoomId) || { id: recordRoomId } : startingRoom(this.rooms);
+        this.currentRoomId = start ? start.id : null;
+        this.rooms = markRoomRead(this.rooms, this.currentRoomId);
+    }
+
+    /** Reloads the room list (listRooms); errors go to the one error path. */
+    async loadRooms() {
+        try {
+            this.rooms = roomsFromApex(await listRooms(), this.currentRoomId);
+        } catch (error) {
+            this.reportError(error);
+        }
+    }
+
+    /**
+     * Marks a room read up to now (ChatRoomController.markRead) when the user is a member of it
+     * (c/chatRooms needsReadMark). Errors go to the one error path.
+     * @param {string|null} roomId The room; nothing happens for null.
+     */
+    async markRead(roomId) {
+        if (!needsReadMark(this.rooms, roomId)) {
+            return;
+        }
+        try {
+            await markRead({ roomId });
+        } catch (error) {
+            this.reportError(error);
+        }
+    }
+
+    /**
+     * Reloads what the scope says through Apex, for the room shown. Answers that arrive after the
+     * user switched rooms are dropped. Errors go to the one error path.
+     * @param {{messages: boolean, users: boolean, messageIds?: string[], rooms?: boolean}} scope What
+     *   to reload: the whole history, the people, only the messages named, the room list.
      */
     async refresh(scope) {
+        const roomId = this.currentRoomId;
+        const stillShown = () => sameId(roomId, this.currentRoomId);
         const loads = [];
         const messageIds = scope.messageIds || [];
-        // More changed messages than the history shows (a long catch-up): one full reload reads fewer rows.
-        if (scope.messages || messageIds.length > this.maxMessages) {
+        if (!roomId) {
+            // No room to read (listRooms failed): its error is shown; nothing to load.
+        } else if (scope.messages || messageIds.length > this.maxMessages) {
+            // More changed messages than the history shows (a long catch-up): one full reload reads fewer rows.
             loads.push(
-                getRecentMessages({ maxMessages: this.maxMessages }).then((messages) => {
-                    this.messages = messages || [];
+                getRecentMessages({ roomId, maxMessages: this.maxMessages }).then((messages) => {
+                    if (stillShown()) {
+                        this.messages = messages || [];
+                    }
                 })
             );
         } else if (messageIds.length > 0) {
             loads.push(
-                getMessagesByIds({ messageIds }).then((fetched) => {
-                    this.messages = applyChangedMessages(this.messages, messageIds, fetched || [], this.maxMessages);
+                getMessagesByIds({ roomId, messageIds }).then((fetched) => {
+                    if (stillShown()) {
+                        this.messages = applyChangedMessages(this.messages, messageIds, fetched || [], this.maxMessages);
+                    }
                 })
             );
         }
@@ -151,6 +250,13 @@ export default class WebsocketChat extends LightningElement {
             loads.push(
                 getActiveUsers().then((users) => {
                     this.users = users || [];
+                })
+            );
+        }
+        if (scope.rooms) {
+            loads.push(
+                listRooms().then((rooms) => {
+                    this.rooms = roomsFromApex(rooms, this.currentRoomId);
                 })
             );
         }
@@ -165,6 +271,11 @@ export default class WebsocketChat extends LightningElement {
     get maxMessages() {
         const limit = parseInt(this.messageLimit, 10);
         return Number.isNaN(limit) ? 50 : Math.min(200, Math.max(1, limit));
+    }
+
+    /** c/chatSocket: a `chat:event` of another room than the one shown (unread counts; no Apex). */
+    handleOtherRoomEvent(event) {
+        this.rooms = countUnread(this.rooms, event, { currentRoomId: this.currentRoomId, currentUserId: CURRENT_USER_ID });
     }
 
     handleStatus(status) {
@@ -184,6 +295,132 @@ export default class WebsocketChat extends LightningElement {
         this.errors = [];
     }
 
+    // ---- rooms ----
+
+    /** c/chatRoomList `select`: shows the room chosen. */
+    async handleSelectRoom(event) {
+        const roomId = event.detail.roomId;
+        if (!roomId || sameId(roomId, this.currentRoomId) || this.isChangingRoom) {
+            return;
+        }
+        await this.changeRoom(() => this.showRoom(roomId));
+    }
+
+    /**
+     * Shows a room: its history, marked read; the room left is marked read too (what arrived while
+     * it was shown was seen). Typing and events follow the new room at once.
+     * @param {string} roomId The room to show.
+     */
+    async showRoom(roomId) {
+        const previous = this.currentRoomId;
+        this.currentRoomId = roomId;
+        this.messages = [];
+        this.typingText = '';
+        if (this.chatSocket) {
+            this.chatSocket.setRoom(roomId);
+        }
+        this.rooms = markRoomRead(this.rooms, roomId);
+        const previousRead = previous && !sameId(previous, roomId) ? this.markRead(previous) : null;
+        await Promise.all([this.refresh({ messages: true, users: false }), this.markRead(roomId), previousRead]);
+    }
+
+    /**
+     * Signs the socket in again so the token's rooms claim follows a membership change (it is
+     * computed when the token is signed).
+     */
+    async refreshSocketRooms() {
+        if (this.chatSocket) {
+            await this.chatSocket.refreshRooms();
+        }
+    }
+
+    handleOpenRoomForm() {
+        this.isRoomFormOpen = true;
+    }
+
+    handleCancelRoomForm() {
+        this.isRoomFormOpen = false;
+    }
+
+    /**
+     * c/chatRoomForm `create`: creates the room through Apex, lists it, signs the socket in for it
+     * and shows it; the form closes only once the room exists.
+     * @param {CustomEvent<{name: string, roomType: string, memberIds: string[]}>} event
+     */
+    async handleCreateRoom(event) {
+        const { name, roomType, memberIds } = event.detail;
+        await this.changeRoom(async () => {
+            const roomId = await createRoom({ name, roomType, memberIds });
+            this.isRoomFormOpen = false;
+            await Promise.all([this.loadRooms(), this.refreshSocketRooms()]);
+            await this.showRoom(roomId);
+        });
+    }
+
+    /** "Join room": the user becomes a present member of the public room shown. */
+    async handleJoinRoom() {
+        const roomId = this.currentRoomId;
+        await this.changeRoom(async () => {
+            await joinRoom({ roomId });
+            await Promise.all([this.loadRooms(), this.refreshSocketRooms()]);
+            // A member now: what is on screen counts as read.
+            await this.markRead(roomId);
+        });
+    }
+
+    /**
+     * "Leave room": the membership of the room shown goes; when the room is no longer readable (a
+     * private room), the default room is shown instead.
+     */
+    async handleLeaveRoom() {
+        const roomId = this.currentRoomId;
+        await this.changeRoom(async () => {
+            await leaveRoom({ roomId });
+            await Promise.all([this.loadRooms(), this.refreshSocketRooms()]);
+            if (!findRoom(this.rooms, roomId)) {
+                const fallback = startingRoom(this.rooms);
+                if (fallback) {
+                    await this.showRoom(fallback.id);
+                }
+            }
+        });
+    }
+
+    /** Runs one room change at a time, with the room controls disabled meanwhile; errors are shown. */
+    async changeRoom(change) {
+        this.isChangingRoom = true;
+        try {
+            await change();
+        } catch (error) {
+            this.reportError(error);
+        } finally {
+            this.isChangingRoom = false;
+        }
+    }
+
+    get currentRoom() {
+        return findRoom(this.rooms, this.currentRoomId);
+    }
+
+    get currentRoomName() {
+        const room = this.currentRoom;
+        return room ? room.name : '';
+    }
+
+    get showJoinRoom() {
+        return canJoin(this.currentRoom);
+    }
+
+    get showLeaveRoom() {
+        return canLeave(this.currentRoom);
+    }
+
+    get roomPeople() {
+        return memberChoices(this.users, this.messages, CURRENT_USER_ID);
+    }
+
+    // ---- typing and sending ----
+
     /** c/chatComposer `typingstart`: chatSocket throttles typing:start and schedules the idle stop. */
     handleTypingStart() {
         if (this.chatSocket) {
@@ -199,7 +436,8 @@ export default class WebsocketChat extends LightningElement {
     }
 
     /**
-     * c/chatComposer `send`: posts through Apex and clears the composer only once it is saved.
+     * c/chatComposer `send`: posts to the room shown through Apex and clears the composer only once
+     * it is saved.
      * @param {CustomEvent<{content: string}>} event The trimmed, non-blank draft.
      */
     async handleSend(event) {
@@ -207,16 +445,17 @@ export default class WebsocketChat extends LightningElement {
         if (this.isSending) {
             return;
         }
+        const roomId = this.currentRoomId;
         this.handleTypingStop();
         this.isSending = true;
         try {
-            const saved = await postMessage({ content: event.detail.content });
+            const saved = await postMessage({ roomId, content: event.detail.content });
             const composer = this.template.querySelector('c-chat-composer');
             if (composer) {
                 composer.clear();
             }
             // Show it at once; the trigger's event makes every tab (this one too) fetch that message.
-            if (saved && !this.messages.some((message) => message.id === saved.id)) {
+            if (saved && sameId(roomId, this.currentRoomId) && !this.messages.some((message) => message.id === saved.id)) {
                 this.messages = [...this.messages, saved];
             }
         } catch (error) {

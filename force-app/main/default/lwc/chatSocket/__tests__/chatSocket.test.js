@@ -392,4 +392,149 @@ describe('c/chatSocket ChatSocket', () => {
             expect(socketIoMock.socket.handshakeAuth().since).toBe(7);
         });
     });
+
+    describe('rooms (contract 2.3.0)', () => {
+        const GENERAL = 'a0R000000000001AAA';
+        const DEAL_DESK = 'a0R000000000002AAA';
+        const ANA = '005000000000002AAA';
+
+        async function connectedIn(roomId, overrides = {}) {
+            const onOtherRoomEvent = jest.fn();
+            const created = createChatSocket({ roomId, onOtherRoomEvent, ...overrides });
+            await created.chatSocket.start();
+            socketIoMock.fireMockConnect();
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+            created.calls.refresh.length = 0;
+            return { ...created, onOtherRoomEvent };
+        }
+
+        it('sends typing with the room shown, and to the new room after a switch', async () => {
+            const { chatSocket } = await connectedIn(GENERAL);
+
+            chatSocket.notifyTyping();
+            chatSocket.setRoom(DEAL_DESK);
+            chatSocket.notifyTyping();
+            chatSocket.stopTyping();
+
+            const emitted = socketIoMock.socket.emitted.map(({ name, args }) => [name, args[0]]);
+            expect(emitted).toEqual([
+                ['typing:start', { roomId: GENERAL }],
+                // switching ends the typing announced in the old room, there
+                ['typing:stop', { roomId: GENERAL }],
+                ['typing:start', { roomId: DEAL_DESK }],
+                ['typing:stop', { roomId: DEAL_DESK }]
+            ]);
+            expect(typeof socketIoMock.socket.emitted[0].args[1]).toBe('function');
+        });
+
+        it('sends typing without a payload when no room is shown (a token without rooms)', async () => {
+            const { chatSocket } = await connectedIn(null);
+
+            chatSocket.notifyTyping();
+
+            expect(socketIoMock.socket.emitted).toEqual([{ name: 'typing:start', args: [] }]);
+        });
+
+        it('shows typing of the room shown only, by 15- or 18-character id; a switch clears it', async () => {
+            const { chatSocket, calls } = await connectedIn(GENERAL);
+            const shown = () => calls.typing[calls.typing.length - 1];
+
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: DEAL_DESK });
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: null });
+            expect(calls.typing).toEqual([]);
+
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: GENERAL.slice(0, 15) });
+            expect(shown()).toEqual(['Ana']);
+
+            chatSocket.setRoom(DEAL_DESK);
+            expect(shown()).toEqual([]);
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: DEAL_DESK });
+            expect(shown()).toEqual(['Ana']);
+        });
+
+        it('shows room-less typing only while no room is shown', async () => {
+            const { calls } = await connectedIn(null);
+
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: GENERAL });
+            expect(calls.typing).toEqual([]);
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true });
+            expect(calls.typing).toEqual([['Ana']]);
+        });
+
+        it('refreshes for events of the room shown or of none; hands other rooms’ events over', async () => {
+            const { chatSocket, calls, onOtherRoomEvent } = await connectedIn(GENERAL);
+            const other = { type: 'MESSAGE_CREATED', recordId: 'a01B', userId: ANA, roomId: DEAL_DESK, seq: 3 };
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: 'a01A', roomId: GENERAL.slice(0, 15), seq: 1 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'USER_ENTERED', recordId: ANA, roomId: null, seq: 2 });
+            socketIoMock.fireMockEvent('chat:event', other);
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+
+            expect(calls.refresh).toEqual([{ messages: false, users: true, messageIds: ['a01A'] }]);
+            expect(onOtherRoomEvent).toHaveBeenCalledWith(other);
+            // another room's event still moves the catch-up position
+            expect(chatSocket.lastSeq).toBe(3);
+        });
+
+        it('signs in again with a fresh token for a new rooms claim, resuming with since', async () => {
+            const getConnection = jest.fn(() =>
+                Promise.resolve({ url: 'https://bridge.example.com', token: token({ exp: Math.floor(Date.now() / 1000) + 300, n: getConnection.mock.calls.length }) })
+            );
+            const { chatSocket, calls } = await connectedIn(GENERAL, { getConnection });
+            socketIoMock.fireMockEvent('bridge:status', { upstream: 'connected', contractVersion: '2.3.0', epoch: 'e-1' });
+            socketIoMock.fireMockEvent('chat:event', { type: 'USER_ENTERED', roomId: null, seq: 4 });
+            jest.advanceTimersByTime(300);
+            await flushPromises();
+            calls.refresh.length = 0;
+            const socket = socketIoMock.socket;
+
+            await chatSocket.refreshRooms();
+            expect(calls.status[calls.status.length - 1].state).toBe(ConnectionState.RECONNECTING);
+            expect(calls.status.map((s) => s.state)).not.toContain(ConnectionState.OFFLINE);
+            socketIoMock.fireMockConnect();
+            jest.advanceTimersByTime(1000);
+            await flushPromises();
+
+            expect(getConnection).toHaveBeenCalledTimes(2);
+            expect(socketIoMock.sockets).toHaveLength(1);
+            expect(socket.connectCalls).toBe(1);
+            const fresh = (await getConnection.mock.results[1].value).token;
+            expect(socket.handshakes[1]).toEqual({ token: fresh, since: 4, epoch: 'e-1' });
+            expect(calls.refresh).toEqual([]);
+            expect(calls.status[calls.status.length - 1].state).toBe(ConnectionState.CONNECTED);
+        });
+
+        it('keeps the connection and reports when the fresh token cannot be had', async () => {
+            const { chatSocket, calls } = await connectedIn(GENERAL);
+            chatSocket.getConnection = () => Promise.reject({ body: { message: 'No bridge configured' } });
+
+            await chatSocket.refreshRooms();
+
+            expect(socketIoMock.socket.connected).toBe(true);
+            expect(calls.errors).toEqual([{ body: { message: 'No bridge configured' } }]);
+        });
+
+        it('signs in again once when the bridge refuses typing for the room shown', async () => {
+            const { chatSocket } = await connectedIn(GENERAL);
+            const ack = () => socketIoMock.socket.emitted[socketIoMock.socket.emitted.length - 1].args[1];
+
+            chatSocket.notifyTyping();
+            ack()({ ok: false, reason: 'rate-limited' });
+            await flushPromises();
+            expect(chatSocket.getConnection).toHaveBeenCalledTimes(1);
+
+            ack()({ ok: false, reason: 'room-not-allowed' });
+            await flushPromises();
+            expect(chatSocket.getConnection).toHaveBeenCalledTimes(2);
+
+            socketIoMock.fireMockConnect();
+            jest.advanceTimersByTime(3000);
+            chatSocket.notifyTyping();
+            ack()({ ok: false, reason: 'room-not-allowed' });
+            await flushPromises();
+            expect(chatSocket.getConnection).toHaveBeenCalledTimes(2);
+        });
+    });
 });

@@ -9,32 +9,46 @@ import { createElement } from '@lwc/engine-dom';
 import WebsocketChat from 'c/websocketChat';
 import { loadScript } from 'lightning/platformResourceLoader';
 import { socketIoMock } from 'socketIoMock';
-import getRecentMessages from '@salesforce/apex/ChatController.getRecentMessages';
-import getMessagesByIds from '@salesforce/apex/ChatController.getMessagesByIds';
 import getActiveUsers from '@salesforce/apex/ChatController.getActiveUsers';
 import enterChat from '@salesforce/apex/ChatController.enterChat';
 import leaveChat from '@salesforce/apex/ChatController.leaveChat';
-import postMessage from '@salesforce/apex/ChatController.postMessage';
 import getBridgeConnection from '@salesforce/apex/ChatController.getBridgeConnection';
+import listRooms from '@salesforce/apex/ChatRoomController.listRooms';
+import createRoom from '@salesforce/apex/ChatRoomController.createRoom';
+import joinRoom from '@salesforce/apex/ChatRoomController.joinRoom';
+import leaveRoom from '@salesforce/apex/ChatRoomController.leaveRoom';
+import openRecordRoom from '@salesforce/apex/ChatRoomController.openRecordRoom';
+import markRead from '@salesforce/apex/ChatRoomController.markRead';
+import getRecentMessages from '@salesforce/apex/ChatRoomController.getRecentMessages';
+import getMessagesByIds from '@salesforce/apex/ChatRoomController.getMessagesByIds';
+import postMessage from '@salesforce/apex/ChatRoomController.postMessage';
 
 const mockRecentMessages = require('./data/getRecentMessages.json');
 const mockActiveUsers = require('./data/getActiveUsers.json');
 const mockBridgeConnection = require('./data/getBridgeConnection.json');
 const mockPostMessage = require('./data/postMessage.json');
+const mockRooms = require('./data/listRooms.json');
 
-jest.mock('@salesforce/apex/ChatController.getRecentMessages', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/ChatController.getMessagesByIds', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.getActiveUsers', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.enterChat', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.leaveChat', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/ChatController.postMessage', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/ChatController.getBridgeConnection', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.listRooms', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.createRoom', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.joinRoom', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.leaveRoom', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.openRecordRoom', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.markRead', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.getRecentMessages', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.getMessagesByIds', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/ChatRoomController.postMessage', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/user/Id', () => ({ default: '005000000000001AAA' }), { virtual: true });
 jest.mock('@salesforce/resourceUrl/socketiojs', () => ({ default: '/resource/1700000000000/socketiojs' }), {
     virtual: true
 });
 
 const CURRENT_USER_ID = '005000000000001AAA';
+const [GENERAL, DEAL_DESK, ACME_ROOM, LAUNCH] = mockRooms.map((room) => room.id);
 const ALLOWED_EMITS = ['typing:start', 'typing:stop'];
 
 /** An unsigned JWT-shaped token whose exp is `secondsAhead` from now. */
@@ -119,6 +133,12 @@ describe('c-websocket-chat', () => {
         postMessage.mockResolvedValue(mockPostMessage);
         enterChat.mockResolvedValue(undefined);
         leaveChat.mockResolvedValue(undefined);
+        listRooms.mockResolvedValue(mockRooms);
+        markRead.mockResolvedValue('2026-11-29T10:00:00.000Z');
+        joinRoom.mockResolvedValue(undefined);
+        leaveRoom.mockResolvedValue(undefined);
+        openRecordRoom.mockResolvedValue(ACME_ROOM);
+        createRoom.mockResolvedValue('a0R5g00000NeWrMAAA');
     });
 
     afterEach(() => {
@@ -134,7 +154,7 @@ describe('c-websocket-chat', () => {
         it('shows history and the people in the chat from Apex', async () => {
             const element = await renderChat({ messageLimit: 25 });
 
-            expect(getRecentMessages).toHaveBeenCalledWith({ maxMessages: 25 });
+            expect(getRecentMessages).toHaveBeenCalledWith({ roomId: GENERAL, maxMessages: 25 });
             expect(q(element, 'empty')).toBeNull();
             const contents = [...qa(element, 'content')].map((node) => node.textContent);
             expect(contents).toEqual(mockRecentMessages.map((message) => message.content));
@@ -157,7 +177,7 @@ describe('c-websocket-chat', () => {
 
         it('asks Apex for a sane number of messages whatever the builder property holds', async () => {
             await renderChat({ messageLimit: '500' });
-            expect(getRecentMessages).toHaveBeenCalledWith({ maxMessages: 200 });
+            expect(getRecentMessages).toHaveBeenCalledWith({ roomId: GENERAL, maxMessages: 200 });
         });
 
         it('still shows history, an offline state and the error when socket.io cannot load', async () => {
@@ -209,7 +229,7 @@ describe('c-websocket-chat', () => {
             // a caught-up event refreshes what it is about, like a live one: that message only
             socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', seq: 42, recordId: mockRecentMessages[0].id });
             await settleRefresh();
-            expect(getMessagesByIds).toHaveBeenCalledWith({ messageIds: [mockRecentMessages[0].id] });
+            expect(getMessagesByIds).toHaveBeenCalledWith({ roomId: GENERAL, messageIds: [mockRecentMessages[0].id] });
             expect(getRecentMessages).not.toHaveBeenCalled();
             expect(getActiveUsers).not.toHaveBeenCalled();
 
@@ -233,7 +253,7 @@ describe('c-websocket-chat', () => {
             await settleRefresh();
 
             expect(getMessagesByIds).toHaveBeenCalledTimes(1);
-            expect(getMessagesByIds).toHaveBeenCalledWith({ messageIds: ids });
+            expect(getMessagesByIds).toHaveBeenCalledWith({ roomId: GENERAL, messageIds: ids });
             expect(getRecentMessages).not.toHaveBeenCalled();
             expect(getActiveUsers).not.toHaveBeenCalled();
         });
@@ -323,24 +343,24 @@ describe('c-websocket-chat', () => {
             const element = await renderConnectedChat();
             const typing = () => q(element, 'typing').textContent;
 
-            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID, name: 'Current User', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID, name: 'Current User', isTyping: true, roomId: GENERAL });
             await flushPromises();
             expect(typing()).toBe('');
 
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true, roomId: GENERAL });
             await flushPromises();
             expect(typing()).toBe('Ana is typing…');
 
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: true, roomId: GENERAL });
             await flushPromises();
             expect(typing()).toBe('Ana and Ben are typing…');
 
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: true, roomId: GENERAL });
             await flushPromises();
             expect(typing()).toBe('3 people are typing…');
 
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: false });
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: false });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000003AAA', name: 'Ben', isTyping: false, roomId: GENERAL });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000004AAA', name: 'Cleo', isTyping: false, roomId: GENERAL });
             await flushPromises();
             expect(typing()).toBe('Ana is typing…');
 
@@ -352,7 +372,7 @@ describe('c-websocket-chat', () => {
         it('matches the current user by 15-character id too', async () => {
             const element = await renderConnectedChat();
 
-            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID.slice(0, 15), name: 'Me', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: CURRENT_USER_ID.slice(0, 15), name: 'Me', isTyping: true, roomId: GENERAL });
             await flushPromises();
 
             expect(q(element, 'typing').textContent).toBe('');
@@ -389,7 +409,7 @@ describe('c-websocket-chat', () => {
             await flushPromises();
 
             expect(event.defaultPrevented).toBe(true);
-            expect(postMessage).toHaveBeenCalledWith({ content: 'On my way' });
+            expect(postMessage).toHaveBeenCalledWith({ roomId: GENERAL, content: 'On my way' });
             expect(socketIoMock.emittedNames()).toEqual(['typing:start', 'typing:stop']);
             expect(q(element, 'draft').value).toBe('');
             expect([...qa(element, 'content')].map((n) => n.textContent)).toContain('On my way');
@@ -451,25 +471,300 @@ describe('c-websocket-chat', () => {
     });
 
     describe('presence', () => {
-        it('joins and leaves only through Apex', async () => {
+        it('joins and leaves only through Apex; posting needs only the room, not presence', async () => {
             getActiveUsers.mockResolvedValue(mockActiveUsers.filter((user) => user.id !== CURRENT_USER_ID));
             const element = await renderConnectedChat();
-            expect(q(element, 'composer')).toBeNull();
-            expect(q(element, 'join-hint')).not.toBeNull();
+            const names = () => qa(element, 'user-name').map((node) => node.textContent);
+            expect(q(element, 'leave')).toBeNull();
+            expect(names()).not.toContain('Current User');
+            expect(q(element, 'composer')).not.toBeNull();
 
             getActiveUsers.mockResolvedValue(mockActiveUsers);
             q(element, 'enter').click();
             await flushPromises();
             expect(enterChat).toHaveBeenCalledTimes(1);
-            expect(q(element, 'composer')).not.toBeNull();
+            expect(names()).toContain('Current User');
+            expect(q(element, 'enter')).toBeNull();
 
             getActiveUsers.mockResolvedValue([]);
             q(element, 'leave').click();
             await flushPromises();
             expect(leaveChat).toHaveBeenCalledTimes(1);
-            expect(q(element, 'composer')).toBeNull();
+            expect(names()).toEqual([]);
+            expect(q(element, 'composer')).not.toBeNull();
 
             expect(socketIoMock.emittedNames()).toEqual([]);
+        });
+
+        it('has no composer when there is no room to post in (the rooms could not be read)', async () => {
+            listRooms.mockRejectedValue({ body: { message: 'You do not have access to chat rooms.' } });
+
+            const element = await renderConnectedChat();
+
+            expect(q(element, 'composer')).toBeNull();
+            expect(q(element, 'no-room-hint')).not.toBeNull();
+            expect(q(element, 'errors').textContent).toContain('You do not have access to chat rooms.');
+            expect(getRecentMessages).not.toHaveBeenCalled();
+        });
+    });
+
+    describe('rooms', () => {
+        const ANA = '005000000000002AAA';
+        const BEN = '005000000000003AAA';
+        const roomButton = (element, roomId) => qa(element, 'room').find((button) => button.dataset.roomId === roomId);
+        const unreadOf = (element, roomId) => {
+            const badge = roomButton(element, roomId).querySelector('[data-id="unread"]');
+            return badge ? badge.textContent : null;
+        };
+        const emittedTyping = () => socketIoMock.socket.emitted.map(({ name, args }) => [name, args[0]]);
+
+        async function selectRoom(element, roomId) {
+            roomButton(element, roomId).click();
+            await flushPromises();
+        }
+
+        it('lists the rooms, the default one shown and marked current, unread counts from Apex', async () => {
+            const element = await renderConnectedChat();
+
+            expect(q(element, 'rooms')).not.toBeNull();
+            expect(qa(element, 'room').map((button) => button.dataset.roomId)).toEqual([GENERAL, ACME_ROOM, DEAL_DESK, LAUNCH]);
+            expect(qa(element, 'room').map((button) => button.getAttribute('aria-current'))).toEqual(['true', 'false', 'false', 'false']);
+            expect(qa(element, 'room').every((button) => button.tagName === 'BUTTON')).toBe(true);
+            expect(roomButton(element, DEAL_DESK).textContent.startsWith('Deal Desk')).toBe(true);
+            expect(q(element, 'room-name').textContent).toBe('General');
+            expect(unreadOf(element, DEAL_DESK)).toBe('2');
+            expect(unreadOf(element, LAUNCH)).toBeNull();
+            expect(markRead).toHaveBeenCalledWith({ roomId: GENERAL });
+            expect(q(element, 'leave-room')).toBeNull();
+            expect(q(element, 'join-room')).toBeNull();
+        });
+
+        it('counts other rooms’ new messages of others without calling Apex; a message of the room shown costs one call', async () => {
+            const element = await renderConnectedChat();
+            markRead.mockClear();
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: 'a01D1', userId: ANA, roomId: DEAL_DESK, seq: 1 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: 'a01L1', userId: ANA, roomId: LAUNCH.slice(0, 15), seq: 2 });
+            // one's own message (another tab) and an edit are not unread
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: 'a01D2', userId: CURRENT_USER_ID, roomId: DEAL_DESK, seq: 3 });
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_UPDATED', recordId: 'a01D1', userId: ANA, roomId: DEAL_DESK, seq: 4 });
+            await settleRefresh();
+
+            expect(unreadOf(element, DEAL_DESK)).toBe('3');
+            expect(unreadOf(element, LAUNCH)).toBe('1');
+            expect(getMessagesByIds).not.toHaveBeenCalled();
+            expect(getRecentMessages).not.toHaveBeenCalled();
+
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: mockPostMessage.id, userId: ANA, roomId: GENERAL, seq: 5 });
+            await settleRefresh();
+            expect(getMessagesByIds).toHaveBeenCalledTimes(1);
+            expect(getMessagesByIds).toHaveBeenCalledWith({ roomId: GENERAL, messageIds: [mockPostMessage.id] });
+            expect(markRead).not.toHaveBeenCalled();
+            expect(listRooms).toHaveBeenCalledTimes(2); // at start and on the first connect, none per event
+        });
+
+        it('switches rooms: history, heading, current mark, read marks, typing in the new room only', async () => {
+            const element = await renderConnectedChat();
+            markRead.mockClear();
+            const dealDeskHistory = [{ ...mockPostMessage, id: 'a015g00000DdDdDAAA', content: 'Deal desk only' }];
+            getRecentMessages.mockResolvedValue(dealDeskHistory);
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: GENERAL });
+            await flushPromises();
+            expect(q(element, 'typing').textContent).toBe('Ana is typing…');
+            typeDraft(element, 'Hel');
+
+            await selectRoom(element, DEAL_DESK);
+
+            expect(q(element, 'room-name').textContent).toBe('Deal Desk');
+            expect(roomButton(element, DEAL_DESK).getAttribute('aria-current')).toBe('true');
+            expect(roomButton(element, GENERAL).getAttribute('aria-current')).toBe('false');
+            expect(unreadOf(element, DEAL_DESK)).toBeNull();
+            expect(getRecentMessages).toHaveBeenCalledWith({ roomId: DEAL_DESK, maxMessages: 50 });
+            expect(qa(element, 'content').map((node) => node.textContent)).toEqual(['Deal desk only']);
+            expect(markRead.mock.calls.map(([args]) => args.roomId).sort()).toEqual([DEAL_DESK, GENERAL].sort());
+            expect(q(element, 'typing').textContent).toBe('');
+            expect(q(element, 'leave-room')).not.toBeNull();
+
+            socketIoMock.fireMockEvent('typing', { userId: ANA, name: 'Ana', isTyping: true, roomId: GENERAL });
+            await flushPromises();
+            expect(q(element, 'typing').textContent).toBe('');
+            typeDraft(element, 'Hello');
+            expect(emittedTyping()).toEqual([
+                ['typing:start', { roomId: GENERAL }],
+                ['typing:stop', { roomId: GENERAL }],
+                ['typing:start', { roomId: DEAL_DESK }]
+            ]);
+
+            typeDraft(element, 'Hello there');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            expect(postMessage).toHaveBeenCalledWith({ roomId: DEAL_DESK, content: 'Hello there' });
+        });
+
+        it('drops a history answer that arrives after the user switched away', async () => {
+            const element = await renderConnectedChat();
+            let answerGeneral;
+            getMessagesByIds.mockReturnValueOnce(new Promise((resolve) => (answerGeneral = resolve)));
+            socketIoMock.fireMockEvent('chat:event', { type: 'MESSAGE_CREATED', recordId: mockPostMessage.id, userId: ANA, roomId: GENERAL });
+            jest.advanceTimersByTime(1000);
+            getRecentMessages.mockResolvedValue([]);
+
+            await selectRoom(element, DEAL_DESK);
+            answerGeneral([mockPostMessage]);
+            await flushPromises();
+
+            expect(qa(element, 'message')).toHaveLength(0);
+        });
+
+        it('opens a public room without joining it, and joins on “Join room” with a fresh token', async () => {
+            const element = await renderConnectedChat();
+            markRead.mockClear();
+            getBridgeConnection.mockClear();
+
+            await selectRoom(element, LAUNCH);
+            expect(markRead).not.toHaveBeenCalledWith({ roomId: LAUNCH });
+            expect(q(element, 'join-room')).not.toBeNull();
+            expect(q(element, 'leave-room')).toBeNull();
+
+            listRooms.mockResolvedValue(mockRooms.map((room) => (room.id === LAUNCH ? { ...room, isMember: true, present: true } : room)));
+            q(element, 'join-room').click();
+            await flushPromises();
+
+            expect(joinRoom).toHaveBeenCalledWith({ roomId: LAUNCH });
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+            expect(socketIoMock.sockets).toHaveLength(1);
+            expect(socketIoMock.socket.connectCalls).toBe(1);
+            expect(markRead).toHaveBeenCalledWith({ roomId: LAUNCH });
+            expect(q(element, 'join-room')).toBeNull();
+            expect(q(element, 'leave-room')).not.toBeNull();
+        });
+
+        it('leaves a room and shows the default room when it is no longer readable', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, DEAL_DESK);
+            getBridgeConnection.mockClear();
+            listRooms.mockResolvedValue(mockRooms.filter((room) => room.id !== DEAL_DESK));
+
+            q(element, 'leave-room').click();
+            await flushPromises();
+
+            expect(leaveRoom).toHaveBeenCalledWith({ roomId: DEAL_DESK });
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+            expect(q(element, 'room-name').textContent).toBe('General');
+            expect(roomButton(element, DEAL_DESK)).toBeUndefined();
+        });
+
+        it('shows a refused room change as an error and stays in the room', async () => {
+            const element = await renderConnectedChat();
+            await selectRoom(element, LAUNCH);
+            joinRoom.mockRejectedValue({ body: { message: 'You cannot read this chat room.' } });
+
+            q(element, 'join-room').click();
+            await flushPromises();
+
+            expect(q(element, 'errors').textContent).toContain('You cannot read this chat room.');
+            expect(q(element, 'room-name').textContent).toBe('Launch');
+        });
+
+        it('creates a private room with members; the new room becomes current and the form closes', async () => {
+            const NEW_ROOM = 'a0R5g00000NeWrMAAA';
+            const element = await renderConnectedChat();
+            getBridgeConnection.mockClear();
+            expect(q(element, 'room-form')).toBeNull();
+
+            q(element, 'new-room').click();
+            await flushPromises();
+            const form = q(element, 'room-form');
+            expect(form).not.toBeNull();
+            expect(q(element, 'room-members').options.map((option) => option.label)).toEqual(['Ana Alvarez', 'Ben Brown']);
+            expect(q(element, 'room-type').options.map((option) => option.label)).toEqual(['Public', 'Private']);
+            expect(q(element, 'create-room').disabled).toBe(true);
+
+            q(element, 'room-name-input').dispatchEvent(new CustomEvent('change', { detail: { value: '  Launch plan ' } }));
+            q(element, 'room-type').dispatchEvent(new CustomEvent('change', { detail: { value: 'Private' } }));
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [BEN] } }));
+            await flushPromises();
+            listRooms.mockResolvedValue([
+                ...mockRooms,
+                { ...mockRooms[1], id: NEW_ROOM, name: 'Launch plan', unreadCount: 0, present: true }
+            ]);
+            q(element, 'create-room').click();
+            await flushPromises();
+
+            expect(createRoom).toHaveBeenCalledWith({ name: 'Launch plan', roomType: 'Private', memberIds: [BEN] });
+            expect(getBridgeConnection).toHaveBeenCalledTimes(1);
+            expect(q(element, 'room-form')).toBeNull();
+            expect(q(element, 'room-name').textContent).toBe('Launch plan');
+            expect(roomButton(element, NEW_ROOM).getAttribute('aria-current')).toBe('true');
+            expect(getRecentMessages).toHaveBeenCalledWith({ roomId: NEW_ROOM, maxMessages: 50 });
+            // the socket signs in again with the token that names the new room
+            socketIoMock.fireMockConnect();
+            const fresh = await getBridgeConnection.mock.results[0].value;
+            expect(socketIoMock.socket.handshakes.slice(-1)[0].token).toBe(fresh.token);
+            typeDraft(element, 'Hi');
+            expect(emittedTyping().slice(-1)).toEqual([['typing:start', { roomId: NEW_ROOM }]]);
+        });
+
+        it('keeps the form and the name when Apex refuses the room', async () => {
+            const element = await renderConnectedChat();
+            createRoom.mockRejectedValue({ body: { message: 'Give the room a name of 1 to 80 characters.' } });
+            q(element, 'new-room').click();
+            await flushPromises();
+            q(element, 'room-name-input').dispatchEvent(new CustomEvent('change', { detail: { value: 'x' } }));
+            await flushPromises();
+
+            q(element, 'create-room').click();
+            await flushPromises();
+
+            expect(q(element, 'errors').textContent).toContain('Give the room a name');
+            expect(q(element, 'room-form')).not.toBeNull();
+            expect(q(element, 'room-name-input').value).toBe('x');
+            q(element, 'cancel-room').click();
+            await flushPromises();
+            expect(q(element, 'room-form')).toBeNull();
+        });
+
+        it('on a record page opens the record’s room before signing the token, and still lists the rooms', async () => {
+            const element = await renderChat({ recordId: '0015g00000AcMeCAAA' });
+
+            expect(openRecordRoom).toHaveBeenCalledWith({ recordId: '0015g00000AcMeCAAA' });
+            expect(openRecordRoom.mock.invocationCallOrder[0]).toBeLessThan(getBridgeConnection.mock.invocationCallOrder[0]);
+            expect(q(element, 'room-name').textContent).toBe('Account: Acme Corp');
+            expect(roomButton(element, ACME_ROOM).getAttribute('aria-current')).toBe('true');
+            expect(qa(element, 'room')).toHaveLength(4);
+            expect(getRecentMessages).toHaveBeenCalledWith({ roomId: ACME_ROOM, maxMessages: 50 });
+            expect(markRead).toHaveBeenCalledWith({ roomId: ACME_ROOM });
+            expect(element.recordId).toBe('0015g00000AcMeCAAA');
+        });
+
+        it('on a record page the user may not read, says why and opens the default room', async () => {
+            openRecordRoom.mockRejectedValue({ body: { message: 'You cannot read this record, so you cannot open its chat room.' } });
+
+            const element = await renderChat({ recordId: '0015g00000AcMeCAAA' });
+
+            expect(q(element, 'errors').textContent).toContain('You cannot read this record');
+            expect(q(element, 'room-name').textContent).toBe('General');
+        });
+
+        it('re-reads the room list on a full reload (resync), keeping the room shown read', async () => {
+            const element = await renderConnectedChat();
+            listRooms.mockClear();
+            listRooms.mockResolvedValue(mockRooms.map((room) => ({ ...room, unreadCount: 4 })));
+
+            socketIoMock.fireMockEvent('bridge:resync', { reason: 'gap' });
+            await settleRefresh();
+
+            expect(listRooms).toHaveBeenCalledTimes(1);
+            expect(unreadOf(element, DEAL_DESK)).toBe('4');
+            expect(unreadOf(element, GENERAL)).toBeNull();
+        });
+
+        it('passes the axe checks (sa11y) with the room list and the New room form open', async () => {
+            const element = await renderConnectedChat();
+            q(element, 'new-room').click();
+            await flushPromises();
+
+            await expectAccessible(element);
         });
     });
 
@@ -610,7 +905,7 @@ describe('c-websocket-chat', () => {
         it('passes the axe checks (sa11y) joined, with history, people, typing and an error', async () => {
             postMessage.mockRejectedValue({ body: { message: 'Nope' } });
             const element = await renderConnectedChat();
-            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true });
+            socketIoMock.fireMockEvent('typing', { userId: '005000000000002AAA', name: 'Ana', isTyping: true, roomId: GENERAL });
             typeDraft(element, 'x');
             pressKey(element, 'Enter');
             await flushPromises();
@@ -624,7 +919,7 @@ describe('c-websocket-chat', () => {
             getActiveUsers.mockResolvedValue([]);
             loadScript.mockRejectedValueOnce(new Error('Script load failed'));
             const element = await renderChat();
-            expect(q(element, 'join-hint')).not.toBeNull();
+            expect(q(element, 'enter')).not.toBeNull();
             expect(q(element, 'empty')).not.toBeNull();
 
             await expectAccessible(element);
