@@ -141,15 +141,22 @@ describe(`Apex cost of the chat with ${TABS} tabs open`, () => {
   }, 120_000);
 
   it('after a bridge restart the tabs catch up by since: what was missed, not the whole history', async () => {
-    await stack.bridge.close();
-    await allTabs((page) => showsStatus(page, /^Reconnecting…$/));
+    // Each step is logged, so a run that times out shows where it stood.
+    const started = Date.now();
+    const step = async <T>(what: string, work: Promise<T>): Promise<T> => {
+      const done = await work;
+      console.info(`${Date.now() - started} ms: ${what}`);
+      return done;
+    };
+    await step('bridge closed', stack.bridge.close());
+    await step('all tabs reconnecting', allTabs((page) => showsStatus(page, /^Reconnecting…$/)));
     const before = stack.devOrg.apexUsage();
 
-    await insertMessageViaRest(stack.devOrg.url, stack.config.apiVersion, users[1]!.id, 'Written while the bridge was down');
-    await stack.restartBridge();
+    await step('message inserted', insertMessageViaRest(stack.devOrg.url, stack.config.apiVersion, users[1]!.id, 'Written while the bridge was down'));
+    await step('bridge restarted', stack.restartBridge());
 
-    await allTabs((page) => showsStatus(page, /^Connected$/));
-    expectChangedRowsOnly(await costUntilAllShow('Written while the bridge was down', before), 1);
+    await step('all tabs connected', allTabs((page) => showsStatus(page, /^Connected$/)));
+    expectChangedRowsOnly(await step('all tabs show the message', costUntilAllShow('Written while the bridge was down', before)), 1);
   }, 150_000);
 
   it('raised no uncaught errors in the pages', () => {
