@@ -88,7 +88,7 @@ const started = performance.now();
 const [org, pg, redis] = await Promise.all([startBenchOrg(), startPostgresServer(), startRedisServer()]);
 const rows: Row[] = [];
 try {
-  const tokens = await benchTokens(sockets, org.orgId);
+  const tokens = await benchTokens(sockets, org);
   const launch: BridgeLaunch = { entry, databaseUrl: pg.url, redisUrl: redis.url };
   for (const nodes of [1, 2]) {
     process.stderr.write(`bench:cluster: ${sockets} sockets on ${nodes} node(s)…\n`);

@@ -36,7 +36,9 @@ export interface BenchOrg {
   readonly url: string;
   readonly accessToken: string;
   readonly orgId: string;
-  /** Publishes `count` `Chat_Event__e` through the org's publish path. */
+  /** 18-character id of the org's default room: the room of every event it publishes, and the bench tokens' `rooms` claim. */
+  readonly roomId: string;
+  /** Publishes `count` `Chat_Event__e` of {@link roomId} through the org's publish path. */
   publish(count: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -102,7 +104,8 @@ async function stop(child: ChildProcess): Promise<void> {
 export async function startBenchOrg(): Promise<BenchOrg> {
   const child = forkHelper('dev-org.ts');
   const ready = await waitForMessage(child, (m): m is Extract<ReadyMessage, { ready: 'dev-org' }> => (m as ReadyMessage).ready === 'dev-org', 'dev org');
-  return { url: ready.url, accessToken: ready.accessToken, orgId: ready.orgId, publish: publisher(child, 'dev org'), close: () => stop(child) };
+  const { url, accessToken, orgId, roomId } = ready;
+  return { url, accessToken, orgId, roomId, publish: publisher(child, 'dev org'), close: () => stop(child) };
 }
 
 /** Starts a baseline server in its helper process (profiled into `<profileDir>/<name>` when set). */

@@ -11,7 +11,9 @@
  *   node --import tsx bench/fan-out.ts 20 --bridge <dir>/bridge/server.js   # a build elsewhere
  *
  * Per server and size: start it; connect every socket (a bounded storm, each with its own user's
- * token and a Lightning Origin); let it idle; weigh half as many extra idle sockets, then drop them;
+ * token and a Lightning Origin; the tokens name the dev org's default room, which every event
+ * carries, so the bridge sends each event to `room:<id>` as in production, while plain socket.io
+ * does `io.emit`); let it idle; weigh half as many extra idle sockets, then drop them;
  * publish warm-up events, then paced events one at a time (each once every socket has the previous
  * one), then a burst published as fast as it goes.
  * The bridge's store is a PostgreSQL server the bench starts (`DATABASE_URL`, as production runs;
@@ -210,7 +212,7 @@ try {
   if (store === 'postgres') postgres = await startPostgresServer({ durable: true });
   const bridge: BridgeLaunch = { entry, profileDir, databaseUrl: postgres?.url };
   for (const sockets of sizes) {
-    const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org.orgId);
+    const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org);
     for (const name of CONTENDERS) {
       process.stderr.write(`bench: ${sockets} sockets, ${name}…\n`);
       rows.push(await measure(name, sockets, tokens, org, bridge));

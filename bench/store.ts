@@ -168,7 +168,7 @@ const org = await startBenchOrg();
 let postgres: PostgresServer | undefined;
 const rows: Row[] = [];
 try {
-  const tokens = await benchTokens(sockets + 1, org.orgId);
+  const tokens = await benchTokens(sockets + 1, org);
   postgres = await startPostgresServer({ durable: true });
   const stores: Array<[StoreName, string | undefined]> = [
     ['PGlite (embedded)', undefined],

@@ -20,10 +20,10 @@ export interface PublishRequest {
   publish: number;
 }
 
-/** Helper → client, once listening: a socket server's port, or the dev org's URL, a session and its org id. */
+/** Helper → client, once listening: a socket server's port, or the dev org's URL, a session, its org id and its default room's id. */
 export type ReadyMessage =
   | { ready: 'server'; port: number }
-  | { ready: 'dev-org'; url: string; accessToken: string; orgId: string };
+  | { ready: 'dev-org'; url: string; accessToken: string; orgId: string; roomId: string };
 
 /** Helper → client after a {@link PublishRequest}: that many events were handed on. */
 export interface PublishedMessage {
@@ -31,8 +31,15 @@ export interface PublishedMessage {
 }
 
 /**
- * A `MESSAGE_CREATED` shaped as the bridge sends it (same fields, same id lengths), so the baselines
- * put frames of the bridge's size on the wire. `seq` makes replay id and record differ per event.
+ * A room id of the dev org's shape (18 characters), for the baselines' events: they broadcast to
+ * everyone (`io.emit`), so only the frame's size needs to match the bridge's, whose events carry the
+ * dev org's default room.
+ */
+const BASELINE_ROOM_ID = 'a0R000000000001AAA';
+
+/**
+ * A `MESSAGE_CREATED` shaped as the bridge sends it (same fields, same id lengths, a room), so the
+ * baselines put frames of the bridge's size on the wire. `seq` makes replay id and record differ per event.
  */
 export function baselineEvent(seq: number): ChatEvent {
   return {
@@ -43,7 +50,7 @@ export function baselineEvent(seq: number): ChatEvent {
     createdDate: new Date().toISOString(),
     replayId: seq,
     eventUuid: randomUUID(),
-    roomId: null,
+    roomId: BASELINE_ROOM_ID,
   };
 }
 
@@ -65,8 +72,10 @@ export function servePublishRequests(publishOne: (seq: number) => void | Promise
       send({ published: message.publish } satisfies PublishedMessage);
     })();
   });
-  // The client going away ends the helper too, even mid-run.
+  // The client going away ends the helper too, even mid-run. SIGTERM (the client's stop) exits
+  // normally, so that `node --cpu-prof` writes the helper's profile (a signal death writes none).
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 /** Tells the client this helper is ready. */

@@ -39,6 +39,7 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
+import { walkOneRoomDirectly } from './one-room-broadcast.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -172,7 +173,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 /**
  * Attaches the gateway to `io`'s main namespace: handshake middleware, connection handling, typing
- * relay. Call once per `Server`, before it accepts connections.
+ * relay. Call once per `Server`, before it accepts connections and after its adapter is set (`io.adapter(…)`).
  * @returns the {@link Gateway} handle.
  */
 export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
@@ -182,6 +183,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const legacyEventNames = deps.legacyEventNames ?? false;
   /** Where chat events, resyncs and status go: this node's sockets (io.local is io without an adapter's fan-out). */
   const own = deps.clusterNode ? io.local : io;
+  walkOneRoomDirectly(io.of('/').adapter); // a chat event's one room, without the adapter's duplicate check
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -327,34 +329,34 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     typingTimer = { at, handle };
   }
 
+  /** Whether `socket` may type in, and hear the typing of, `roomKey` (room-less: only a socket that hears no room). */
+  const typesIn = (socket: GatewaySocket, roomKey: RoomKey): boolean =>
+    roomKey === null ? socket.data.rooms.length === 0 : socket.data.rooms.includes(roomKey);
+  /**
+   * The fields log lines name a socket by. Built when a line is written, not kept per socket: nor is
+   * a child logger per socket, which would cost every idle socket its own logger (bindings
+   * serialized at connect) for lines that are rarely written.
+   */
+  const whoIs = (socket: GatewaySocket) => ({ socketId: socket.id, userId: socket.data.userId });
+  /** The socket of each connected engine.io connection (its `packet` listener is one function for all). */
+  const socketOf = new WeakMap<GatewaySocket['conn'], GatewaySocket>();
+
   function onConnection(socket: GatewaySocket): void {
     if (closed) {
       socket.disconnect(true);
       return;
     }
-    const { userId, name, expiresAt } = socket.data;
+    const { userId, expiresAt, rooms } = socket.data;
     const userKey = canonicalSalesforceId(userId);
-    const typist = { socketId: socket.id, userKey, userId, name };
-    // Log lines name the socket by these fields; not a child logger per socket, which would cost every
-    // idle socket its own logger (bindings serialized at connect) for lines that are rarely written.
-    const who = { socketId: socket.id, userId };
 
     expiries.add(socket, expiresAt);
     sockets.set(socket.id, socket);
     metrics.socketsConnected.inc();
 
-    // The transport reads messages up to maxHttpBufferSize so that an over-size handshake still reaches
-    // the token verifier and gets a reason; once connected, a client is held to the message limit.
-    // 'packet' fires before socket.io decodes the message, and closing the connection at once (discard:
-    // no waiting for a pending poll) detaches socket.io from it, so the message is never decoded.
-    socket.conn.on('packet', (packet) => {
-      if (packet.type !== 'message') return;
-      const bytes = messageBytes(packet.data);
-      if (bytes <= GATEWAY_MAX_MESSAGE_BYTES) return;
-      metrics.clientMessagesIgnored.inc({ reason: 'oversized' });
-      log.info({ ...who, bytes, limit: GATEWAY_MAX_MESSAGE_BYTES }, 'client message too large, closing');
-      socket.conn.close(true);
-    });
+    // The listeners are the same functions for every socket (they find their socket through `this`):
+    // a connect storm then allocates no closures per socket, and an idle socket holds none.
+    socketOf.set(socket.conn, socket);
+    socket.conn.on('packet', onClientPacket);
 
     const from = catchUpFrom.get(socket); // parsed and checked by the middleware
     catchUpFrom.delete(socket);
@@ -362,78 +364,99 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       void socket.join(CATCHING_UP_ROOM);
       held.set(socket.id, []);
     }
-    const rooms = new Set(socket.data.rooms);
-    void socket.join([userRoom(userKey), ...(rooms.size === 0 ? [NO_ROOMS_ROOM] : [...rooms].map(chatRoom))]);
+    void socket.join([userRoom(userKey), ...(rooms.length === 0 ? [NO_ROOMS_ROOM] : rooms.map(chatRoom))]);
     socket.emit('bridge:status', {
       upstream: deps.upstreamState(),
       contractVersion: CONTRACT_VERSION,
       epoch: deps.log.epoch(),
-      rooms: [...rooms].map(to18CharId),
+      rooms: rooms.map(to18CharId),
     });
-    /** Whether this socket may type in, and hear the typing of, `roomKey`. */
-    const typesIn = (roomKey: RoomKey): boolean => (roomKey === null ? rooms.size === 0 : rooms.has(roomKey));
     for (const n of relay.typers()) {
-      if (n.userKey !== userKey && typesIn(n.roomKey)) socket.emit('typing', n.notice);
+      if (n.userKey !== userKey && typesIn(socket, n.roomKey)) socket.emit('typing', n.notice);
     }
     // Guarded: in a connect storm, building the line's object per socket costs even when debug is off.
-    if (log.isLevelEnabled('debug')) log.debug({ ...who, transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
-    if (from) void catchUp(socket, from, who);
+    if (log.isLevelEnabled('debug')) log.debug({ ...whoIs(socket), transport: socket.conn.transport.name, since: from?.since }, 'socket connected');
+    if (from) void catchUp(socket, from, whoIs(socket));
 
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
-      if (isTyping === undefined) {
-        metrics.clientMessagesIgnored.inc({ reason: 'unknown-event' });
-        log.debug({ ...who, event: String(event).slice(0, 64) }, 'client event ignored');
-        return;
-      }
-      const { roomKey, ack } = readTypingArgs(args);
-      if (roomKey === 'invalid' || !typesIn(roomKey)) {
-        metrics.clientMessagesIgnored.inc({ reason: 'room-not-allowed' });
-        log.debug(who, 'typing in a room the socket does not hear, ignored');
-        ack?.({ ok: false, reason: 'room-not-allowed' });
-        return;
-      }
-      const outcome = relay.message(typist, isTyping, roomKey);
-      switch (outcome.action) {
-        case 'relay':
-          emitTyping(outcome);
-          scheduleTypingExpiry();
-          ack?.({ ok: true });
-          return;
-        case 'none':
-          // A refresh or another tab of a typing user: a timer is already due no later than needed.
-          ack?.({ ok: true });
-          return;
-        case 'drop':
-          metrics.typingDropped.inc();
-          ack?.({ ok: false, reason: 'rate-limited' });
-          return;
-        case 'disconnect':
-          metrics.typingDropped.inc();
-          log.warn(who, 'typing flood, disconnecting');
-          socket.disconnect(true);
-          return;
-      }
-    });
-
+    socket.onAny(onClientEvent);
     // socket.io reports undecodable packets here (then closes the connection); without a listener the
     // report would be an unhandled 'error' event.
-    socket.on('error', (err) => {
-      metrics.clientMessagesIgnored.inc({ reason: 'malformed' });
-      log.info({ ...who, error: err.message }, 'malformed client packet, closing');
-    });
+    socket.on('error', onSocketError);
+    socket.on('disconnect', onDisconnect);
+  }
 
-    socket.on('disconnect', (reason, description) => {
-      if (!sockets.delete(socket.id)) return;
-      held.delete(socket.id);
-      expiries.delete(socket, expiresAt);
-      metrics.socketsConnected.dec();
-      const ignored = inputFault(reason, description);
-      if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
-      if (log.isLevelEnabled('debug')) log.debug({ ...who, reason, ignored }, 'socket disconnected');
-      const stopped = relay.socketGone(socket.id);
-      if (!closed) for (const notice of stopped) emitTyping(notice);
-    });
+  /**
+   * A connected client's engine.io packet, before socket.io decodes it. The transport reads messages
+   * up to maxHttpBufferSize so that an over-size handshake still reaches the token verifier and gets
+   * a reason; once connected, a client is held to the message limit. Closing the connection at once
+   * (discard: no waiting for a pending poll) detaches socket.io from it, so the message is never decoded.
+   */
+  function onClientPacket(this: GatewaySocket['conn'], packet: { type: string; data?: unknown }): void {
+    if (packet.type !== 'message') return;
+    const bytes = messageBytes(packet.data);
+    if (bytes <= GATEWAY_MAX_MESSAGE_BYTES) return;
+    metrics.clientMessagesIgnored.inc({ reason: 'oversized' });
+    const socket = socketOf.get(this);
+    log.info({ ...(socket && whoIs(socket)), bytes, limit: GATEWAY_MAX_MESSAGE_BYTES }, 'client message too large, closing');
+    this.close(true);
+  }
+
+  /** Any event a client sends: typing notices are relayed (room and rate checked), the rest ignored. */
+  function onClientEvent(this: GatewaySocket, event: unknown, ...args: unknown[]): void {
+    const socket = this;
+    const isTyping = typeof event === 'string' && Object.hasOwn(TYPING_EVENTS, event) ? TYPING_EVENTS[event] : undefined;
+    if (isTyping === undefined) {
+      metrics.clientMessagesIgnored.inc({ reason: 'unknown-event' });
+      log.debug({ ...whoIs(socket), event: String(event).slice(0, 64) }, 'client event ignored');
+      return;
+    }
+    const { roomKey, ack } = readTypingArgs(args);
+    if (roomKey === 'invalid' || !typesIn(socket, roomKey)) {
+      metrics.clientMessagesIgnored.inc({ reason: 'room-not-allowed' });
+      log.debug(whoIs(socket), 'typing in a room the socket does not hear, ignored');
+      ack?.({ ok: false, reason: 'room-not-allowed' });
+      return;
+    }
+    const { userId, name } = socket.data;
+    const outcome = relay.message({ socketId: socket.id, userKey: canonicalSalesforceId(userId), userId, name }, isTyping, roomKey);
+    switch (outcome.action) {
+      case 'relay':
+        emitTyping(outcome);
+        scheduleTypingExpiry();
+        ack?.({ ok: true });
+        return;
+      case 'none':
+        // A refresh or another tab of a typing user: a timer is already due no later than needed.
+        ack?.({ ok: true });
+        return;
+      case 'drop':
+        metrics.typingDropped.inc();
+        ack?.({ ok: false, reason: 'rate-limited' });
+        return;
+      case 'disconnect':
+        metrics.typingDropped.inc();
+        log.warn(whoIs(socket), 'typing flood, disconnecting');
+        socket.disconnect(true);
+        return;
+    }
+  }
+
+  function onSocketError(this: GatewaySocket, err: Error): void {
+    metrics.clientMessagesIgnored.inc({ reason: 'malformed' });
+    log.info({ ...whoIs(this), error: err.message }, 'malformed client packet, closing');
+  }
+
+  function onDisconnect(this: GatewaySocket, reason: string, description: unknown): void {
+    const socket = this;
+    if (!sockets.delete(socket.id)) return;
+    held.delete(socket.id);
+    expiries.delete(socket, socket.data.expiresAt);
+    metrics.socketsConnected.dec();
+    const ignored = inputFault(reason, description);
+    if (ignored) metrics.clientMessagesIgnored.inc({ reason: ignored });
+    if (log.isLevelEnabled('debug')) log.debug({ ...whoIs(socket), reason, ignored }, 'socket disconnected');
+    const stopped = relay.socketGone(socket.id);
+    if (!closed) for (const notice of stopped) emitTyping(notice);
   }
 
   return {

@@ -10,9 +10,9 @@
  * text stays in `cause`, for the log only.
  */
 import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, errors, importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { errors, importSPKI, importX509, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { MAX_TOKEN_LIFETIME_MS, MAX_TOKEN_ROOMS, type BridgeTokenClaims, type SocketData } from '../events/contract.js';
-import { canonicalSalesforceId, isSalesforceId, sameSalesforceId } from '../salesforce/salesforce-id.js';
+import { isSalesforceId, salesforceIdKey } from '../salesforce/salesforce-id.js';
 
 /** Why a token was refused (`err.data.reason` on the browser's `connect_error`, metric label). */
 export type TokenRefusal =
@@ -173,6 +173,34 @@ function numericDate(payload: JWTPayload, claim: 'iat' | 'nbf' | 'exp'): number 
   return value;
 }
 
+/** Decodes JOSE segments as jose does (`fatal`: bytes that are not UTF-8 are refused, not replaced). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A base64url segment holding a JSON object (a JOSE header, a claims set), or undefined when it does not. */
+function jsonSegment(segment: string): Record<string, unknown> | undefined {
+  if (!BASE64URL.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The three segments of a compact JWS whose header asks for plain HS256 (no `crit` or `b64`
+ * extension), for {@link verifyHs256}; undefined for any other token, which is left to jose.
+ * @throws TypeError (→ `malformed`, as jose's `decodeProtectedHeader`) when a three-part token's
+ *   header is not a base64url JSON object.
+ */
+function plainHs256Segments(token: string): [string, string, string] | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const header = jsonSegment(parts[0]!);
+  if (header === undefined) throw new TypeError('Invalid Token or Protected Header formatting');
+  return header.alg === 'HS256' && header.crit === undefined && header.b64 === undefined ? (parts as [string, string, string]) : undefined;
+}
+
 /**
  * Verifies a compact HS256 JWS with node:crypto, synchronously, and checks its claims exactly as
  * jose's `jwtVerify` does with the options the bridge gives it (`aud` required, `iat`/`nbf`/`exp`
@@ -181,18 +209,18 @@ function numericDate(payload: JWTPayload, claim: 'iat' | 'nbf' | 'exp'): number 
  *
  * Why not jose: jose verifies an HMAC through WebCrypto, about 65 µs of main-thread time per token on
  * Node 20 — a quarter of all the bridge's work in a connect storm (profiled); this takes about 5 µs.
- * Headers with `crit` or `b64` are left to jose ({@link isPlainHs256}).
+ * The token is split and each segment decoded once (jose's `decodeProtectedHeader` and `decodeJwt`
+ * would each split and decode it again: another few percent of a connect storm).
+ * @param segments - from {@link plainHs256Segments}.
  */
-function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): JWTPayload {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new errors.JWSInvalid('Invalid Compact JWS');
-  const [header, body, signature] = parts as [string, string, string];
+function verifyHs256([header, body, signature]: [string, string, string], key: KeyObject, rules: ClaimRules): JWTPayload {
   if (!BASE64URL.test(signature)) throw new errors.JWSInvalid('Failed to base64url decode the signature');
   const given = Buffer.from(signature, 'base64url');
   const expected = createHmac('sha256', key).update(`${header}.${body}`).digest();
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new errors.JWSSignatureVerificationFailed();
 
-  const payload = decodeJwt(token); // JWTInvalid unless the payload is a top-level JSON object
+  const payload = jsonSegment(body) as JWTPayload | undefined;
+  if (payload === undefined) throw new errors.JWTInvalid('JWT Claims Set is not a base64url JSON object');
   if (!Object.hasOwn(payload, 'aud')) throw new errors.JWTClaimValidationFailed('missing required "aud" claim', payload, 'aud', 'missing');
   const { aud } = payload;
   if (!(typeof aud === 'string' ? aud === rules.audience : Array.isArray(aud) && aud.includes(rules.audience))) {
@@ -210,12 +238,6 @@ function verifyHs256(token: string, key: KeyObject, rules: ClaimRules): JWTPaylo
   return payload;
 }
 
-/** Whether the token's header asks for plain HS256 (no `crit` or `b64` extension). */
-function isPlainHs256(token: string): boolean {
-  const header = decodeProtectedHeader(token); // TypeError when not decodable → malformed, as with jose
-  return header.alg === 'HS256' && header.crit === undefined && header.b64 === undefined;
-}
-
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
@@ -229,9 +251,13 @@ function nonEmptyString(value: unknown): value is string {
 export function parseRoomIds(value: unknown, what: string): { rooms: string[] } | { problem: string } {
   if (!Array.isArray(value)) return { problem: `${what} is not an array` };
   if (value.length > MAX_TOKEN_ROOMS) return { problem: `${what} lists ${value.length} rooms, at most ${MAX_TOKEN_ROOMS}` };
-  const bad = value.findIndex((id) => !isSalesforceId(id));
-  if (bad !== -1) return { problem: `${what}[${bad}] is not a Salesforce id` };
-  return { rooms: [...new Set((value as string[]).map(canonicalSalesforceId))] };
+  const rooms = new Set<string>();
+  for (const [i, id] of value.entries()) {
+    const key = salesforceIdKey(id);
+    if (key === undefined) return { problem: `${what}[${i}] is not a Salesforce id` };
+    rooms.add(key);
+  }
+  return { rooms: [...rooms] };
 }
 
 /**
@@ -318,9 +344,10 @@ export function createTokenClaimsVerifier(options: TokenVerifierOptions): (token
     const current = now();
     let payload: JWTPayload;
     try {
+      const hs256 = hmacKey === undefined ? undefined : plainHs256Segments(token);
       payload =
-        hmacKey !== undefined && isPlainHs256(token)
-          ? verifyHs256(token, hmacKey, { audience, now: current, toleranceMs })
+        hs256 !== undefined
+          ? verifyHs256(hs256, hmacKey!, { audience, now: current, toleranceMs })
           : (await jwtVerify(token, keyFor, { algorithms, audience, clockTolerance: toleranceMs / 1000, currentDate: new Date(current) })).payload;
     } catch (err) {
       if (err instanceof TokenError) throw err;
@@ -348,8 +375,9 @@ export function createTokenClaimsVerifier(options: TokenVerifierOptions): (token
     if (bridgeOrg === undefined) {
       throw new TokenError('wrong-org', { detail: 'the bridge does not know its org id yet' });
     }
-    if (!isSalesforceId(org)) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
-    if (!sameSalesforceId(org, bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
+    const orgKey = salesforceIdKey(org);
+    if (orgKey === undefined) throw new TokenError('wrong-org', { detail: 'org claim is not a valid Salesforce id' });
+    if (orgKey !== salesforceIdKey(bridgeOrg)) throw new TokenError('wrong-org', { detail: `org ${org}` });
 
     // Which rooms the socket may hear is the bridge's one security decision: a claim it cannot read
     // in full is refused, never read in part.

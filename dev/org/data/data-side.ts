@@ -15,6 +15,7 @@ import { createDml, type Dml } from './dml.js';
 import type { EventBus } from './event-bus.js';
 import type { OrgIdentity } from './identity.js';
 import { OrgRecords, type ChatMessageRecord, type SampleUser } from './records.js';
+import { defaultRoomId } from './rooms.js';
 import { seedRecords } from './seed.js';
 
 /** The records of a dev org, for the lead's and the preview's code and for tests. */
@@ -23,6 +24,12 @@ export interface DevOrgData {
   users(): readonly SampleUser[];
   /** Messages oldest first (CreatedDate, then Id); those in the recycle bin only with `includeDeleted`. */
   messages(options?: { includeDeleted?: boolean }): readonly ChatMessageRecord[];
+  /**
+   * The 18-character id of the default public room (`ChatRoomService.defaultRoomId`): where a message
+   * posted without a room goes, the room its events carry in `Room_Id__c`, and the first id of every
+   * browser token's `rooms` claim.
+   */
+  defaultRoomId(): string;
   /**
    * A new session id (access token) for a user of the org, valid for REST, CometD and the Apex routes.
    * @throws Error when the org has no such user.
@@ -85,6 +92,7 @@ export function createDataSide(org: DataSideOrg, bus: EventBus, logger: Logger):
   const api: DevOrgData = {
     users: () => records.users(),
     messages: (options) => records.messages(options),
+    defaultRoomId: () => defaultRoomId(records, integrationUser.id),
     sessionFor(userId) {
       const user = records.user(userId);
       if (!user) throw new Error(`No user ${userId} in this dev org`);

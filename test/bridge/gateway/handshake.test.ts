@@ -1,8 +1,10 @@
 // The socket.io handshake over real sockets: origin first, then the token, with a plain-words
 // connect_error and a machine reason for every refusal, counted, and nothing internal leaked.
+import type { IncomingMessage } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { CONTRACT_VERSION, DEFAULT_TOKEN_AUDIENCE } from '../../../bridge/events/contract.js';
 import { MAX_TOKEN_CHARS, createTokenVerifier } from '../../../bridge/gateway/token.js';
 import { MAX_MESSAGE_BYTES, ORG_ID, connected, metricValue, nextEvent, refused, startGateway, TEST_EPOCH, type Harness } from './support/harness.js';
@@ -168,6 +170,20 @@ describe('handshake: origin', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe(LIGHTNING);
     const evil = await poll('https://evil.example.com');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('upgrades an allowed origin to a websocket without CORS headers (browsers apply none to websockets)', async () => {
+    const ws = new WebSocket(`${h.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { origin: LIGHTNING });
+    const upgrade = new Promise<IncomingMessage>((resolve, reject) => {
+      ws.once('upgrade', resolve);
+      ws.once('error', reject);
+    });
+    const open = new Promise<string>((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString())));
+    const [response, first] = await Promise.all([upgrade, open]);
+    ws.terminate();
+    expect(response.statusCode).toBe(101);
+    expect(first, 'engine.io OPEN packet').toMatch(/^0\{"sid":/);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 

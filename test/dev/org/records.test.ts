@@ -141,6 +141,7 @@ describe('Chat_Message__c over REST (jsforce)', () => {
       // saved without a room: the default public room (a Chat_Room__c id)
       Room__c: expect.stringMatching(/^a02\w{15}$/),
     });
+    expect(record.Room__c, 'DevOrgData.defaultRoomId names that room').toBe(org.data.defaultRoomId());
   });
 
   it('destroy publishes MESSAGE_DELETED and moves the record to the recycle bin; undelete brings it back', async () => {
