@@ -777,6 +777,17 @@ describe('c-websocket-chat', () => {
             expect(listRooms).not.toHaveBeenCalled();
             expect(getBridgeConnection).not.toHaveBeenCalled();
             expect(q(element, 'room-name').textContent).toBe('Deal Desk');
+
+            // Apex skips those already members
+            addMembers.mockResolvedValue(0);
+            q(element, 'add-members').click();
+            await flushPromises();
+            expect(q(element, 'room-notice')).toBeNull();
+            q(element, 'room-members').dispatchEvent(new CustomEvent('change', { detail: { value: [BEN] } }));
+            await flushPromises();
+            q(element, 'submit-room').click();
+            await flushPromises();
+            expect(q(element, 'room-notice').textContent).toBe('Everyone chosen was already a member.');
         });
 
         it('shows Apex’s refusal to add members through the error banner and keeps the form and the choice', async () => {
