@@ -72,7 +72,7 @@ describe('production entry (bridge/server.ts)', () => {
 });
 
 describe('development tree', () => {
-  it('dev/ uses no bridge internals: only the contract, the configuration types, the dev-mode port and the pid check', () => {
+  it('dev/ uses no bridge internals: only the contract, the configuration types, the dev-mode port, the pid check and the loopback hosts', () => {
     const devFiles = walk(join(ROOT, 'dev')).filter((f) => /\.(ts|js)$/.test(f));
     const reached = devFiles.flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/from\s+['"](\.[^'"]+)['"]/g)]
@@ -81,7 +81,7 @@ describe('development tree', () => {
         .map((target) => `${relative(ROOT, file)} → ${target}`),
     );
     expect(reached.length).toBeGreaterThan(0);
-    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port|process-alive)\.js$/.test(r))).toEqual([]);
+    expect(reached.filter((r) => !/→ bridge\/(events\/contract|config|dev-mode-port|process-alive|loopback)\.js$/.test(r))).toEqual([]);
   });
 
   it('the preview’s serving modules do not load its build toolchain, not even dynamically (only its build process does)', () => {

@@ -78,7 +78,7 @@ describe('source-deploy-retrieve conversion', () => {
     expect(converted.get('ApexTrigger')).toEqual(['ChatMessageTrigger', 'ChatRoomMemberTrigger', 'ChatUserTrigger']);
     expect(converted.get('CustomObject')).toEqual(expect.arrayContaining(['Chat_Message__c', 'Chat_Event__e', 'Chat_Bridge_Setting__mdt']));
     expect(converted.get('CustomField')).toEqual(expect.arrayContaining(['Chat_Event__e.Type__c', 'Chat_Message__c.Content__c', 'User.Chat_Active__c']));
-    expect(converted.get('LightningComponentBundle')).toEqual(['chatAudit', 'chatAuditApi', 'chatAuditChart', 'chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatSocket', 'websocketChat']);
+    expect(converted.get('LightningComponentBundle')).toEqual(['chatAudit', 'chatAuditApi', 'chatAuditChart', 'chatComposer', 'chatErrors', 'chatEventTypes', 'chatMessageList', 'chatParticipants', 'chatRoomForm', 'chatRoomList', 'chatRooms', 'chatSocket', 'websocketChat']);
     expect(converted.get('StaticResource')).toEqual(['chatScenarios', 'socketiojs']);
     expect(converted.get('PermissionSet')).toEqual(['Chat_Auditor', 'Chat_Bridge_Integration', 'Chat_Bypass_Events', 'Chat_User']);
     expect(converted.get('CustomPermission')).toEqual(['Chat_Audit', 'Chat_Bypass_Events']);
