@@ -41,19 +41,30 @@ function refuseMalformed(given: Partial<Record<PublishedField, string>>): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      type: { type: 'string' },
-      record: { type: 'string' },
-      user: { type: 'string' },
-      room: { type: 'string' },
-      url: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help || !values.type) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        type: { type: 'string' },
+        record: { type: 'string' },
+        user: { type: 'string' },
+        room: { type: 'string' },
+        url: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    // An unknown flag or a flag without its value: the command line is the user's to fix.
+    process.stderr.write(`publish-event: ${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    process.exit(values.help ? 0 : 2);
+    process.exit(0);
+  }
+  if (!values.type) {
+    process.stderr.write(`publish-event: --type is required\n${USAGE}\n`);
+    process.exit(2);
   }
   const type = values.type;
   if (!isChatEventType(type)) {

@@ -8,25 +8,45 @@
  * `ChatController.getBridgeConnection`; a refused token then ends the watch with exit status 1.
  * `--rooms` (contract 2.3.0): the chat rooms to hear — signed into the minted token's `rooms` claim in
  * dev mode, sent as `auth.rooms` (a subset of the token's) with `--token`. Without it a minted token
- * has no rooms: only room-less events (org-wide presence) arrive.
+ * has no rooms: only room-less events (org-wide presence) arrive. An id that is not a Salesforce id
+ * exits with status 2 before connecting.
+ * In dev mode a refusal is retried every 2 s with a fresh token only when a restarted `npm start`
+ * explains it (new secret or org, expired, the bridge starting or stopping); any other refusal
+ * (a malformed handshake, a room outside the token) would repeat forever and ends the watch (exit 1).
  */
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { readDevSession } from '../dev/dev-sessions.js';
 import { signBridgeToken } from '../dev/org/data/bridge-token.js';
+import { isSalesforceId } from '../bridge/salesforce/salesforce-id.js';
 
 const USAGE = 'usage: npm run watch [-- --url <bridge url> --token <jwt> --origin <origin> --rooms <id,id…>]';
 
+/** `connect_error` reasons a restarted dev-mode bridge explains: a fresh token may be let in. */
+const RETRIED_IN_DEV_MODE: ReadonlySet<string> = new Set(['bad-signature', 'wrong-org', 'wrong-audience', 'expired', 'internal', 'closing']);
+
+/** Exits with status 2, the reason and the usage: a command line to fix. */
+function refuse(reason: string): never {
+  process.stderr.write(`watch: ${reason}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { url: { type: 'string' }, token: { type: 'string' }, origin: { type: 'string' }, rooms: { type: 'string' }, help: { type: 'boolean' } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { url: { type: 'string' }, token: { type: 'string' }, origin: { type: 'string' }, rooms: { type: 'string' }, help: { type: 'boolean' } },
+    }));
+  } catch (err) {
+    refuse((err as Error).message); // an unknown flag, a flag without its value
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // The bridge checks the ids (a bad one is refused with a reason); here they are only split.
   const rooms = values.rooms?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const notAnId = rooms?.find((id) => !isSalesforceId(id));
+  if (notAnId !== undefined) refuse(`--rooms ${notAnId} is not a Salesforce id (15 or 18 characters)`);
   let url = values.url;
   let mint: () => Promise<string>;
   if (values.token) {
@@ -62,7 +82,9 @@ async function main(): Promise<void> {
   socket.on('connect_error', (err: Error & { data?: unknown }) => {
     print('connect_error', { message: err.message, data: err.data });
     if (socket.active) return; // transport trouble: socket.io retries by itself
-    if (values.token) process.exit(1); // the bridge refused the given token: nothing will change
+    const reason = (err.data as { reason?: unknown } | undefined)?.reason;
+    // A given token, or a refusal no restart explains: nothing will change.
+    if (values.token || typeof reason !== 'string' || !RETRIED_IN_DEV_MODE.has(reason)) process.exit(1);
     setTimeout(() => socket.connect(), 2_000); // dev mode: a fresh token after a restart
   });
   socket.onAny((name: string, payload: unknown) => print(name, payload));

@@ -44,3 +44,17 @@ describe('publish-event: field values', () => {
     expect(await metrics(), 'not dropped').not.toMatch(/sfcb_events_rejected_total\{reason="malformed"\} [1-9]/);
   });
 });
+
+describe('publish-event: the command line', () => {
+  it.each([
+    ['no --type', [], /--type is required/],
+    ['a flag without its value', ['--type', 'MESSAGE_CREATED', '--room'], /--room/],
+    ['an unknown flag', ['--type', 'MESSAGE_CREATED', '--rooms', 'a03000000000001'], /--rooms/],
+  ])('refuses %s with exit 2, saying why', async (_what, args, reason) => {
+    const { code, output } = await runCli(PUBLISH_EVENT, args, bridge.cwd);
+    expect(code, output).toBe(2);
+    expect(output).toMatch(reason);
+    expect(output).toContain('usage: npm run publish-event');
+    expect(output).not.toMatch(/published/);
+  });
+});
