@@ -14,7 +14,7 @@ import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { ApexRequest } from './apex-request.js';
 import { signBridgeToken } from './bridge-token.js';
-import { defaultRoomId, readableRoomIds } from './rooms.js';
+import { defaultRoomId, messageReaderOf, readableRoomIds } from './rooms.js';
 import { DmlError, type Dml } from './dml.js';
 import type { ChatMessageRecord, OrgRecords, SampleUser } from './records.js';
 import { CHAT_MESSAGE_FIELDS, USER_FIELDS } from './sobjects.js';
@@ -199,7 +199,8 @@ export function messageView(records: OrgRecords, message: ChatMessageRecord): Me
  */
 export function createChatController(deps: ChatControllerDeps): Readonly<Record<string, ApexMethod>> {
   const { records, dml } = deps;
-  const messagesIn = (roomId: string) => records.messages().filter((m) => m.Room__c === roomId);
+  // Queries run WITH USER_MODE: a message of a room the running user cannot read is not returned.
+  const visibleMessages = (userId: string) => records.messages().filter(messageReaderOf(records, userId));
   const maxActiveUsers = deps.maxActiveUsers ?? MAX_ACTIVE_USERS;
   const log = deps.logger.child({ module: 'chat-controller' });
 
@@ -229,17 +230,17 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
         const max = args.maxMessages as number | null;
         const size = max === null || max < 1 ? DEFAULT_MESSAGE_LIMIT : Math.min(max, MAX_MESSAGE_LIMIT);
         // WHERE Room__c = :defaultRoomId ORDER BY CreatedDate DESC, Id DESC LIMIT size, then returned oldest first.
-        return messagesIn(defaultRoomId(records, request.userId)).slice(-size).map(view);
+        const roomId = defaultRoomId(records, request.userId);
+        return visibleMessages(request.userId).filter((m) => m.Room__c === roomId).slice(-size).map(view);
       },
     },
     getMessagesSince: {
       params: { since: 'Datetime' },
-      invoke(args) {
+      invoke(args, request) {
         const since = args.since as Date | null;
         if (since === null) throw new AuraHandledError(CONTROLLER_MESSAGES.sinceMissing);
         const after = since.getTime();
-        return records
-          .messages()
+        return visibleMessages(request.userId)
           .filter((m) => Date.parse(m.CreatedDate) > after)
           .slice(0, MAX_MESSAGE_LIMIT)
           .map(view);
@@ -247,15 +248,14 @@ export function createChatController(deps: ChatControllerDeps): Readonly<Record<
     },
     getMessagesByIds: {
       params: { messageIds: 'List<Id>' },
-      invoke(args) {
+      invoke(args, request) {
         const ids = args.messageIds as readonly string[] | null;
         if (ids === null || ids.length === 0) throw new AuraHandledError(CONTROLLER_MESSAGES.idsMissing);
         // A Set<Id>: 15- and 18-character forms of one id are one id.
         const wanted = new Set(ids.map((id) => id.slice(0, 15)));
         if (wanted.size > MAX_MESSAGE_LIMIT) throw new AuraHandledError(CONTROLLER_MESSAGES.tooManyIds(wanted.size));
         // WHERE Id IN :wanted ORDER BY CreatedDate ASC, Id ASC; the recycle bin is not queried.
-        return records
-          .messages()
+        return visibleMessages(request.userId)
           .filter((m) => wanted.has(m.Id.slice(0, 15)))
           .map(view);
       },

@@ -7,13 +7,16 @@
  *
  * Each call is all-or-nothing, like a DML statement without `allOrNone=false`: when any row fails,
  * nothing is saved, no trigger runs and nothing is published; the first failure is thrown as a
- * {@link DmlError} carrying the REST status and error body a real org answers. Record-level access
- * (sharing, permissions) is not modelled: every user may write every row.
+ * {@link DmlError} carrying the REST status and error body a real org answers. Record-level access of
+ * messages is their room's (master-detail, rooms.ts {@link messageReaderOf}): a message of a room the
+ * request's user cannot read is not found, and a new message needs Read on its room
+ * (`writeRequiresMasterRead`); within readable rooms every user may write every message. Object and
+ * field permissions are not modelled.
  */
 import type { ApexRequest } from './apex-request.js';
 import { canonicalRecordId } from './ids.js';
 import { defaultAuthor, type ChatTriggers } from './chat-triggers.js';
-import { defaultRoomId, memberKey } from './rooms.js';
+import { defaultRoomId, memberKey, messageReaderOf } from './rooms.js';
 import { auditTimestamp, type ChatMessageRecord, type ChatRoomMemberRecord, type OrgRecords, type SampleUser } from './records.js';
 import {
   CHAT_MESSAGE_DESCRIBE,
@@ -104,7 +107,10 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     return user.Id;
   }
 
-  /** Before insert: a blank room is the default public room; a given one must exist (18-character form). */
+  /**
+   * Before insert: a blank room is the default public room; a given one must exist (18-character form)
+   * and be readable by the user (master-detail: writing a detail requires Read on its master).
+   */
   function room(roomId: string | null, asUserId: string): string {
     if (roomId === null) return defaultRoomId(records, asUserId);
     const found = records.room(roomId);
@@ -113,12 +119,23 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
         { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [CHAT_MESSAGE_FIELDS.room] },
       ]);
     }
+    if (!messageReaderOf(records, asUserId)({ Room__c: found.Id })) {
+      throw new DmlError(400, [
+        { errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', message: 'insufficient access rights on cross-reference id', fields: [] },
+      ]);
+    }
     return found.Id;
   }
 
-  function liveMessage(id: string): ChatMessageRecord {
+  /** The message with this id as `userId` may see it: one they cannot read is not found (404), as a missing id. */
+  function visibleMessage(id: string, userId: string): ChatMessageRecord {
     const message = canonicalRecordId(id) === undefined ? undefined : records.message(id);
-    if (!message) throw new DmlError(404, NOT_FOUND);
+    if (!message || !messageReaderOf(records, userId)(message)) throw new DmlError(404, NOT_FOUND);
+    return message;
+  }
+
+  function liveMessage(id: string, userId: string): ChatMessageRecord {
+    const message = visibleMessage(id, userId);
     if (message.IsDeleted) throw new DmlError(404, ENTITY_IS_DELETED);
     return message;
   }
@@ -159,7 +176,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
       const now = auditTimestamp();
       const oldById = new Map<string, ChatMessageRecord>();
       const saved = rows.map(({ id, fields }) => {
-        const old = liveMessage(id);
+        const old = liveMessage(id, request.userId);
         oldById.set(old.Id, old);
         const values = checked(CHAT_MESSAGE_DESCRIBE, fields, 'update');
         return {
@@ -176,15 +193,14 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     },
 
     deleteMessages(ids, request) {
-      const old = ids.map(liveMessage);
+      const old = ids.map((id) => liveMessage(id, request.userId));
       for (const message of old) records.putMessage({ ...message, IsDeleted: true });
       triggers.afterMessages('afterDelete', old, request);
     },
 
     undeleteMessages(ids, request) {
       const restored = ids.map((id) => {
-        const message = canonicalRecordId(id) === undefined ? undefined : records.message(id);
-        if (!message) throw new DmlError(404, NOT_FOUND);
+        const message = visibleMessage(id, request.userId);
         if (!message.IsDeleted) {
           throw new DmlError(400, [{ errorCode: 'UNDELETE_FAILED', message: 'Entity is not in the recycle bin', fields: [] }]);
         }

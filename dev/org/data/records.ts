@@ -103,6 +103,7 @@ export class OrgRecords {
   readonly #users = new Map<string, SampleUser>();
   readonly #messages = new Map<string, ChatMessageRecord>();
   readonly #permissionSets = new Map<string, Set<string>>();
+  readonly #modifyAllData = new Set<string>();
   readonly #nextMessageId = createIdSequence(KEY_PREFIX.chatMessage);
   readonly #rooms = new Map<string, ChatRoomRecord>();
   readonly #members = new Map<string, ChatRoomMemberRecord>();
@@ -150,6 +151,20 @@ export class OrgRecords {
   permissionSetsOf(userId: string): string[] {
     const key = canonicalRecordId(userId);
     return key === undefined ? [] : [...(this.#permissionSets.get(key) ?? [])];
+  }
+
+  /**
+   * Grants the system permission "Modify All Data" (with it, "View All Data"): sharing does not limit
+   * the user. The dev org's integration user holds it, as the admin an integration or Data Loader logs in as.
+   */
+  grantModifyAllData(userId: string): void {
+    this.#modifyAllData.add(canonicalRecordId(userId) ?? userId);
+  }
+
+  /** Whether the user holds "Modify All Data" ({@link grantModifyAllData}). */
+  hasModifyAllData(userId: string): boolean {
+    const key = canonicalRecordId(userId);
+    return key !== undefined && this.#modifyAllData.has(key);
   }
 
   /** Adds or replaces a message row. */

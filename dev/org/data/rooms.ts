@@ -9,12 +9,13 @@
  * The claim lists the default room first, then member rooms by name, then other public rooms by
  * name, at most `ChatRoomService.MAX_TOKEN_ROOMS` (200). Membership writes go through the DML layer,
  * whose trigger publishes `USER_ENTERED` / `USER_LEFT` for the room. Sharing itself (the member
- * shares) has no dev org counterpart: reads of a room's messages check {@link RoomService.requireReadable}.
+ * shares) has no dev org counterpart: reads of a room's messages check {@link RoomService.requireReadable},
+ * and every read or write of a message on a user's behalf checks {@link messageReaderOf} (the same rule).
  */
 import type { ApexRequest } from './apex-request.js';
 import type { Dml } from './dml.js';
 import { canonicalRecordId } from './ids.js';
-import { auditTimestamp, type ChatRoomMemberRecord, type ChatRoomRecord, type ChatRoomType, type OrgRecords } from './records.js';
+import { auditTimestamp, type ChatMessageRecord, type ChatRoomMemberRecord, type ChatRoomRecord, type ChatRoomType, type OrgRecords } from './records.js';
 
 /** `ChatRoomService.DEFAULT_ROOM_NAME`. */
 export const DEFAULT_ROOM_NAME = 'General';
@@ -76,6 +77,19 @@ function readableRooms(records: OrgRecords, userId: string): ChatRoomRecord[] {
 /** `ChatRoomService.readableRoomIds()` for `userId`: the token's `rooms` claim (18-character ids). */
 export function readableRoomIds(records: OrgRecords, userId: string): string[] {
   return readableRooms(records, userId).map((r) => r.Id);
+}
+
+/**
+ * Chat_Message__c sharing: `Room__c` is master-detail, so a user reads a message exactly when they can
+ * read its room (the rooms of {@link readableRoomIds}, the rule of {@link RoomService.requireReadable});
+ * a user with "Modify All Data" (the integration user) reads every message. SOQL in user mode leaves
+ * the others out and REST answers 404 `NOT_FOUND` for them.
+ * @returns a test of one message, over the rooms readable now (computed once: call it per request).
+ */
+export function messageReaderOf(records: OrgRecords, userId: string): (message: Pick<ChatMessageRecord, 'Room__c'>) => boolean {
+  if (records.hasModifyAllData(userId)) return () => true;
+  const rooms = new Set(readableRoomIds(records, userId));
+  return (message) => rooms.has(message.Room__c);
 }
 
 /** `ChatRoomService.RoomView`, as `ChatRoomController.listRooms` returns it. */

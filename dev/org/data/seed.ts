@@ -64,6 +64,7 @@ export function seedRecords(records: OrgRecords, orgUrl: string, integrationUser
   const [first, ...rest] = integrationUser.name.split(' ');
   records.putUser(user(integrationUser.id, first ?? 'Integration', rest.join(' ') || 'User', integrationUser.username, false));
   records.assignPermissionSet(integrationUser.id, 'Chat_Bridge_Integration');
+  records.grantModifyAllData(integrationUser.id);
 
   const general = defaultRoomId(records, integrationUser.id);
   const id = (firstName: string) => byFirstName.get(firstName)!.Id;

@@ -3,7 +3,8 @@
  * `POST sobjects/Chat_Message__c/` (201 `{ id, success, errors }`), `GET`, `PATCH` (204) and
  * `DELETE` (204, to the recycle bin) of `sobjects/Chat_Message__c/<id>`, and `GET` / `PATCH` of
  * `sobjects/User/<id>` ("Working with Records", REST API Developer Guide). Mounted by rest.ts behind
- * its version and session checks. Writes go through the DML layer, so the triggers publish exactly
+ * its version and session checks. A message of a room the session's user cannot read answers 404
+ * `NOT_FOUND`, as a missing one (its sharing is its room's). Writes go through the DML layer, so the triggers publish exactly
  * as for the component's writes; a refused write answers Salesforce's error array and changes nothing.
  */
 import express, { type Response, type Router } from 'express';
@@ -12,6 +13,7 @@ import { newApexRequest, QUIDDITY } from '../data/apex-request.js';
 import { DmlError, type Dml } from '../data/dml.js';
 import { canonicalRecordId } from '../data/ids.js';
 import type { OrgRecords } from '../data/records.js';
+import { messageReaderOf } from '../data/rooms.js';
 import type { Session } from './sessions.js';
 import { CHAT_MESSAGE, describeOf, fieldOf, type FieldDescribe, type SObjectDescribe } from '../data/sobjects.js';
 import { ENTITY_IS_DELETED, invalidField, NOT_FOUND } from '../data/sobject-errors.js';
@@ -58,7 +60,7 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
   router.get(`${base}/:id`, (req, res, next) => {
     const describe = describeOf(req.params.sobject);
     if (!describe) return next();
-    const row = find(records, describe, String(req.params.id));
+    const row = find(records, describe, String(req.params.id), (res.locals.session as Session).userId);
     if (row === undefined) return void res.status(404).json(NOT_FOUND);
     if (row.IsDeleted === true) return void res.status(404).json(ENTITY_IS_DELETED);
     const wanted = typeof req.query.fields === 'string' ? req.query.fields.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
@@ -104,11 +106,15 @@ export function sobjectRecordRoutes(records: OrgRecords, dml: Dml, logger: Logge
   return router;
 }
 
-/** A record as a field map, or `undefined` when no record of that object has the id. */
-function find(records: OrgRecords, describe: SObjectDescribe, id: string): Record<string, unknown> | undefined {
+/**
+ * A record as a field map, or `undefined` when no record of that object has the id or `userId` may
+ * not read it (a message of a room they cannot read: Salesforce answers such a record as missing).
+ */
+function find(records: OrgRecords, describe: SObjectDescribe, id: string, userId: string): Record<string, unknown> | undefined {
   if (canonicalRecordId(id) === undefined || id.slice(0, 3) !== describe.keyPrefix) return undefined;
-  const row = describe.name === CHAT_MESSAGE ? records.message(id) : records.user(id);
-  return row as Record<string, unknown> | undefined;
+  if (describe.name !== CHAT_MESSAGE) return records.user(id) as Record<string, unknown> | undefined;
+  const message = records.message(id);
+  return (message && messageReaderOf(records, userId)(message) ? message : undefined) as Record<string, unknown> | undefined;
 }
 
 /** REST's datetime format: `2026-11-29T10:00:00.000+0000`. */
