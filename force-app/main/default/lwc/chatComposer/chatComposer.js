@@ -7,6 +7,8 @@
  * - `typingstop`: the draft was emptied or the field lost focus;
  * - `send`, detail `{ content }`: the trimmed, non-blank draft to post. The draft stays until the
  *   parent calls clear(), so a message Apex refused is not lost.
+ * The parent keeps one draft per room: it reads the one left with getDraft() and puts the next
+ * with setDraft() when the room shown changes.
  */
 import { LightningElement, api } from 'lwc';
 
@@ -24,6 +26,24 @@ export default class ChatComposer extends LightningElement {
     @api
     clear() {
         this.draft = '';
+    }
+
+    /**
+     * The unsent text, as typed (not trimmed).
+     * @returns {string} '' when empty.
+     */
+    @api
+    getDraft() {
+        return this.draft;
+    }
+
+    /**
+     * Replaces the draft (no typing events: the text was not typed now, e.g. another room's draft).
+     * @param {string} [text] The draft to show; missing or null empties it.
+     */
+    @api
+    setDraft(text) {
+        this.draft = typeof text === 'string' ? text : '';
     }
 
     get sendDisabled() {

@@ -121,6 +121,8 @@ export default class WebsocketChat extends LightningElement {
     isLoading = true;
     isSending = false;
     isChangingPresence = false;
+    /** Unsent drafts of the rooms not shown, by idKey(roomId); in memory for the page's life. */
+    drafts = new Map();
     /** While a room is created, joined, left or switched to. */
     isChangingRoom = false;
     /** What c/chatRoomForm is open for (RoomFormMode), null while it is closed. */
@@ -331,6 +333,7 @@ export default class WebsocketChat extends LightningElement {
      */
     async showRoom(roomId) {
         const previous = this.currentRoomId;
+        this.swapDraft(previous, roomId);
         this.currentRoomId = roomId;
         this.messages = [];
         this.typingText = '';
@@ -343,6 +346,36 @@ export default class WebsocketChat extends LightningElement {
         this.rooms = markRoomRead(this.rooms, roomId);
         const previousRead = previous && !sameId(previous, roomId) ? this.markRead(previous) : null;
         await Promise.all([this.refresh({ messages: true, users: false }), this.markRead(roomId), previousRead]);
+    }
+
+    /**
+     * Keeps the composer's text as the draft of the room left and shows the draft of the room
+     * opened ('' if none), so Enter only posts what was typed in the room shown.
+     * @param {string|null} previous The room left (null when none was shown).
+     * @param {string} next The room opened.
+     */
+    swapDraft(previous, next) {
+        const composer = this.template.querySelector('c-chat-composer');
+        if (!composer || sameId(previous, next)) {
+            return;
+        }
+        if (previous) {
+            this.setRoomDraft(previous, composer.getDraft());
+        }
+        composer.setDraft(this.drafts.get(idKey(next)) || '');
+    }
+
+    /**
+     * Keeps (or, for blank text, forgets) the unsent draft of a room not shown.
+     * @param {string} roomId The room.
+     * @param {string} text The draft as typed.
+     */
+    setRoomDraft(roomId, text) {
+        if (text && text.trim()) {
+            this.drafts.set(idKey(roomId), text);
+        } else {
+            this.drafts.delete(idKey(roomId));
+        }
     }
 
     /**
@@ -513,8 +546,11 @@ export default class WebsocketChat extends LightningElement {
         this.isSending = true;
         try {
             const saved = await postMessage({ roomId, content: event.detail.content });
+            // Clear only the draft of the room it was typed in: the user may have switched meanwhile.
             const composer = this.template.querySelector('c-chat-composer');
-            if (composer) {
+            if (!sameId(roomId, this.currentRoomId)) {
+                this.drafts.delete(idKey(roomId));
+            } else if (composer) {
                 composer.clear();
             }
             // Show it at once; the trigger's event makes every tab (this one too) fetch that message.

@@ -619,6 +619,49 @@ describe('c-websocket-chat', () => {
             expect(qa(element, 'message')).toHaveLength(0);
         });
 
+        it('keeps a draft per room: switching shows the draft of the room opened, Enter posts only what was typed there', async () => {
+            const element = await renderConnectedChat();
+            typeDraft(element, 'draft in general');
+            await flushPromises();
+
+            await selectRoom(element, DEAL_DESK);
+            expect(q(element, 'draft').value).toBe('');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            expect(postMessage).not.toHaveBeenCalled();
+            typeDraft(element, 'private deal note');
+            await flushPromises();
+
+            await selectRoom(element, GENERAL);
+            expect(q(element, 'draft').value).toBe('draft in general');
+            pressKey(element, 'Enter');
+            await flushPromises();
+            expect(postMessage.mock.calls).toEqual([[{ roomId: GENERAL, content: 'draft in general' }]]);
+            expect(q(element, 'draft').value).toBe('');
+
+            await selectRoom(element, DEAL_DESK);
+            expect(q(element, 'draft').value).toBe('private deal note');
+        });
+
+        it('posts a send still in flight to the room it was typed in and clears only that room’s draft', async () => {
+            let answer;
+            postMessage.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+            const element = await renderConnectedChat();
+            typeDraft(element, 'sent from general');
+            pressKey(element, 'Enter');
+            await flushPromises();
+
+            await selectRoom(element, DEAL_DESK);
+            typeDraft(element, 'deal desk draft');
+            answer(mockPostMessage);
+            await flushPromises();
+
+            expect(postMessage.mock.calls).toEqual([[{ roomId: GENERAL, content: 'sent from general' }]]);
+            expect(q(element, 'draft').value).toBe('deal desk draft');
+            await selectRoom(element, GENERAL);
+            expect(q(element, 'draft').value).toBe('');
+        });
+
         it('opens a public room without joining it, and joins on “Join room” with a fresh token', async () => {
             const element = await renderConnectedChat();
             markRead.mockClear();
