@@ -181,6 +181,30 @@ describe('chat rooms in the local preview: three users, two rooms', () => {
     expect(await b.errors.count()).toBe(0);
   });
 
+  it('keeps a draft in its room: switching shows the other room’s (empty) draft, Enter there posts nothing', async () => {
+    const a = chat(anaTab.page);
+    await openRoom(anaTab.page, GENERAL);
+    await a.draft.fill('draft in general');
+    await openRoom(anaTab.page, DEAL_DESK);
+    await a.messages.getByText('Discount approved for the Q4 deal').waitFor();
+    expect(await a.draft.inputValue()).toBe('');
+    await a.draft.press('Enter');
+
+    await openRoom(anaTab.page, GENERAL);
+    expect(await a.draft.inputValue()).toBe('draft in general');
+    await a.draft.press('Enter');
+    await a.messages.getByText('draft in general').waitFor();
+    // Ben, in General since his reload, sees it there and nothing new in Deal Desk
+    const b = chat(benTab.page);
+    await b.messages.getByText('draft in general').waitFor();
+    expect(await b.unread(DEAL_DESK).count()).toBe(0);
+    expect(await a.draft.inputValue()).toBe('');
+    await openRoom(anaTab.page, DEAL_DESK);
+    await a.messages.getByText('Discount approved for the Q4 deal').waitFor();
+    expect(await a.messages.getByText('draft in general').count()).toBe(0);
+    expect(await a.draft.inputValue()).toBe('');
+  });
+
   it('raised no uncaught errors in the pages', () => {
     expect([...anaTab.errors, ...benTab.errors, ...chenTab.errors]).toEqual([]);
   });
