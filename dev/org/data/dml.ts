@@ -16,7 +16,7 @@
 import type { ApexRequest } from './apex-request.js';
 import { canonicalRecordId } from './ids.js';
 import { defaultAuthor, type ChatTriggers } from './chat-triggers.js';
-import { defaultRoomId, memberKey, messageReaderOf } from './rooms.js';
+import { defaultRoomId, memberKey, messageReaderOf, type MessageReader } from './rooms.js';
 import { auditTimestamp, type ChatMessageRecord, type ChatRoomMemberRecord, type OrgRecords, type SampleUser } from './records.js';
 import {
   CHAT_MESSAGE_DESCRIBE,
@@ -111,7 +111,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
    * Before insert: a blank room is the default public room; a given one must exist (18-character form)
    * and be readable by the user (master-detail: writing a detail requires Read on its master).
    */
-  function room(roomId: string | null, asUserId: string): string {
+  function room(roomId: string | null, asUserId: string, canRead: MessageReader): string {
     if (roomId === null) return defaultRoomId(records, asUserId);
     const found = records.room(roomId);
     if (!found) {
@@ -119,7 +119,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
         { errorCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [CHAT_MESSAGE_FIELDS.room] },
       ]);
     }
-    if (!messageReaderOf(records, asUserId)({ Room__c: found.Id })) {
+    if (!canRead({ Room__c: found.Id })) {
       throw new DmlError(400, [
         { errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', message: 'insufficient access rights on cross-reference id', fields: [] },
       ]);
@@ -127,15 +127,15 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     return found.Id;
   }
 
-  /** The message with this id as `userId` may see it: one they cannot read is not found (404), as a missing id. */
-  function visibleMessage(id: string, userId: string): ChatMessageRecord {
+  /** The message with this id as the request's user may see it: one they cannot read is not found (404), as a missing id. */
+  function visibleMessage(id: string, canRead: MessageReader): ChatMessageRecord {
     const message = canonicalRecordId(id) === undefined ? undefined : records.message(id);
-    if (!message || !messageReaderOf(records, userId)(message)) throw new DmlError(404, NOT_FOUND);
+    if (!message || !canRead(message)) throw new DmlError(404, NOT_FOUND);
     return message;
   }
 
-  function liveMessage(id: string, userId: string): ChatMessageRecord {
-    const message = visibleMessage(id, userId);
+  function liveMessage(id: string, canRead: MessageReader): ChatMessageRecord {
+    const message = visibleMessage(id, canRead);
     if (message.IsDeleted) throw new DmlError(404, ENTITY_IS_DELETED);
     return message;
   }
@@ -146,6 +146,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
   return {
     insertMessages(rows, request) {
       const asUserId = request.userId;
+      const canRead = messageReaderOf(records, asUserId); // the readable rooms, read once per statement
       const drafts = rows.map((body) => {
         const values = checked(CHAT_MESSAGE_DESCRIBE, body, 'create');
         const draft = defaultAuthor(
@@ -155,7 +156,7 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
           },
           asUserId,
         );
-        return { ...draft, User__c: author(draft.User__c), Room__c: room(text(values.get(CHAT_MESSAGE_FIELDS.room), null), asUserId) };
+        return { ...draft, User__c: author(draft.User__c), Room__c: room(text(values.get(CHAT_MESSAGE_FIELDS.room), null), asUserId, canRead) };
       });
       const now = auditTimestamp();
       const saved = drafts.map((draft) => ({
@@ -173,10 +174,11 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     },
 
     updateMessages(rows, request) {
+      const canRead = messageReaderOf(records, request.userId);
       const now = auditTimestamp();
       const oldById = new Map<string, ChatMessageRecord>();
       const saved = rows.map(({ id, fields }) => {
-        const old = liveMessage(id, request.userId);
+        const old = liveMessage(id, canRead);
         oldById.set(old.Id, old);
         const values = checked(CHAT_MESSAGE_DESCRIBE, fields, 'update');
         return {
@@ -193,14 +195,16 @@ export function createDml(records: OrgRecords, triggers: ChatTriggers): Dml {
     },
 
     deleteMessages(ids, request) {
-      const old = ids.map((id) => liveMessage(id, request.userId));
+      const canRead = messageReaderOf(records, request.userId);
+      const old = ids.map((id) => liveMessage(id, canRead));
       for (const message of old) records.putMessage({ ...message, IsDeleted: true });
       triggers.afterMessages('afterDelete', old, request);
     },
 
     undeleteMessages(ids, request) {
+      const canRead = messageReaderOf(records, request.userId);
       const restored = ids.map((id) => {
-        const message = visibleMessage(id, request.userId);
+        const message = visibleMessage(id, canRead);
         if (!message.IsDeleted) {
           throw new DmlError(400, [{ errorCode: 'UNDELETE_FAILED', message: 'Entity is not in the recycle bin', fields: [] }]);
         }

@@ -79,6 +79,9 @@ export function readableRoomIds(records: OrgRecords, userId: string): string[] {
   return readableRooms(records, userId).map((r) => r.Id);
 }
 
+/** Whether one user may read a message (a test built by {@link messageReaderOf}). */
+export type MessageReader = (message: Pick<ChatMessageRecord, 'Room__c'>) => boolean;
+
 /**
  * Chat_Message__c sharing: `Room__c` is master-detail, so a user reads a message exactly when they can
  * read its room (the rooms of {@link readableRoomIds}, the rule of {@link RoomService.requireReadable});
@@ -86,7 +89,7 @@ export function readableRoomIds(records: OrgRecords, userId: string): string[] {
  * the others out and REST answers 404 `NOT_FOUND` for them.
  * @returns a test of one message, over the rooms readable now (computed once: call it per request).
  */
-export function messageReaderOf(records: OrgRecords, userId: string): (message: Pick<ChatMessageRecord, 'Room__c'>) => boolean {
+export function messageReaderOf(records: OrgRecords, userId: string): MessageReader {
   if (records.hasModifyAllData(userId)) return () => true;
   const rooms = new Set(readableRoomIds(records, userId));
   return (message) => rooms.has(message.Room__c);
