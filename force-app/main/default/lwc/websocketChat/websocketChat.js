@@ -274,11 +274,7 @@ export default class WebsocketChat extends LightningElement {
             );
         }
         if (scope.rooms) {
-            loads.push(
-                listRooms().then((rooms) => {
-                    this.rooms = roomsFromApex(rooms, this.currentRoomId);
-                })
-            );
+            loads.push(this.loadRooms());
         }
         try {
             await Promise.all(loads);
