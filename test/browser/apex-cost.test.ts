@@ -7,10 +7,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApexUsageSnapshot } from '../../dev/org/index.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { settle } from '../helpers/wait-for.js';
 import { insertMessageViaRest, sampleUsers, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, type UserPage } from './support/chromium.js';
+import { openUserPage, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 const TABS = 20;
 /** The methods that read the message history, whole or in part. */
@@ -101,9 +102,7 @@ function expectChangedRowsOnly(cost: ReturnType<typeof usageBetween>, changedRow
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   users = await sampleUsers(stack.devOrg.url);
   for (let i = 0; i < TABS; i += 1) {
     const tab = await openUserPage(browser, 60_000);

@@ -7,11 +7,12 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { apexStringConstants, metaPath, parseApexFile } from '../force-app/support/force-app.js';
 import { insertMessageViaRest, sampleUser, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 const REFUSAL = apexStringConstants(parseApexFile(metaPath('classes', 'ChatAuditController.cls'))).get('AUDIT_REFUSED')!;
 
@@ -40,9 +41,7 @@ let admin: UserPage;
 let other: UserPage;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   [ana, ben, maya] = await Promise.all(['Ana', 'Ben', 'Maya'].map((name) => sampleUser(stack.devOrg.url, name)));
   admin = await openUserPage(browser, 30_000);
   other = await openUserPage(browser);

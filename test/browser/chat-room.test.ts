@@ -5,9 +5,10 @@ import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { insertMessageViaRest, sampleUser, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, RESULTS_DIR, screenshot, sideBySide, type UserPage } from './support/chromium.js';
+import { openUserPage, RESULTS_DIR, screenshot, sideBySide, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 /** What a user sees of the chat component, by the component's own data-id attributes and roles. */
 function room(page: Page) {
@@ -34,10 +35,7 @@ let anaTab: UserPage;
 let benTab: UserPage;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  // The first build of the page bundle (rollup + LWC OSS) takes 10–30 s; later runs hit the cache.
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   [ana, ben, chen] = await Promise.all(['Ana', 'Ben', 'Chen'].map((name) => sampleUser(stack.devOrg.url, name)));
   anaTab = await openUserPage(browser);
   benTab = await openUserPage(browser);

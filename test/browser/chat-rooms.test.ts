@@ -6,9 +6,10 @@
 // something later in the same tab did show, so the bridge had every chance to leak it.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { sampleUser, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 const GENERAL = 'General';
 const DEAL_DESK = 'Deal Desk';
@@ -55,9 +56,7 @@ let benTab: UserPage;
 let chenTab: UserPage;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   ana = await sampleUser(stack.devOrg.url, 'Ana');
   [anaTab, benTab, chenTab] = await Promise.all([openUserPage(browser), openUserPage(browser), openUserPage(browser)]);
 }, 180_000);

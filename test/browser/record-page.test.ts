@@ -4,9 +4,10 @@
 // an unknown record is a readable alert listing the records there are. Debian's Chromium.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { sampleUser, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, type UserPage } from './support/chromium.js';
+import { openUserPage, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -15,9 +16,7 @@ let acme: { id: string; name: string; type: string };
 let tab: UserPage;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   ben = await sampleUser(stack.devOrg.url, 'Ben');
   [acme] = (await (await fetch(`${stack.devOrg.url}/dev/records`)).json()) as Array<typeof acme>;
 }, 300_000);

@@ -5,9 +5,10 @@
 // open tab, which the bridge sends only to sockets whose token names the room.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
 import { sampleUser, type SampleUser } from './support/dev-org-api.js';
-import { launchChromium, openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { openUserPage, screenshot, type UserPage } from './support/chromium.js';
+import { startPreview } from './support/preview.js';
 
 function chat(page: Page) {
   const roomList = page.locator('[data-id="rooms"]');
@@ -57,9 +58,7 @@ let benTab: UserPage;
 let chenTab: UserPage;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  stack = await startStack({}, {}, { preview: true });
-  await stack.devMode!.preview.ready();
+  ({ browser, stack } = await startPreview());
   [ana, ben, chen] = await Promise.all(['Ana', 'Ben', 'Chen'].map((name) => sampleUser(stack.devOrg.url, name)));
   [anaTab, benTab, chenTab] = await Promise.all([openUserPage(browser), openUserPage(browser), openUserPage(browser)]);
   await Promise.all([openChat(anaTab, 'Ana', stack.url), openChat(benTab, 'Ben', stack.url), openChat(chenTab, 'Chen', stack.url)]);
