@@ -39,7 +39,7 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
-import { walkOneRoomDirectly } from './one-room-broadcast.js';
+import { createFrameBroadcast } from './frame-broadcast.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -183,7 +183,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const legacyEventNames = deps.legacyEventNames ?? false;
   /** Where chat events, resyncs and status go: this node's sockets (io.local is io without an adapter's fan-out). */
   const own = deps.clusterNode ? io.local : io;
-  walkOneRoomDirectly(io.of('/').adapter); // a chat event's one room, without the adapter's duplicate check
+  /** Chat events' fan-out: one frame, written as is to this node's sockets of the event's room. */
+  const fanOut = createFrameBroadcast(io.of('/'));
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -262,8 +263,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
     return parsed.rooms.every((key) => allowed.includes(key)) ? parsed.rooms : 'room-not-allowed';
   }
 
-  /** Sends one chat event to a socket or a broadcast (and its legacy name, when enabled). */
-  function sendEvent(target: Pick<GatewaySocket, 'emit'> | Pick<GatewayServer, 'emit'>, event: SequencedChatEvent): void {
+  /** Sends one chat event to one socket (and its legacy name, when enabled). */
+  function sendEvent(target: GatewaySocket, event: SequencedChatEvent): void {
     target.emit('chat:event', event);
     if (legacyEventNames) target.emit(LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
   }
@@ -461,17 +462,15 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
 
   return {
     broadcast(event) {
-      // One emit per event, whoever it is for; the frame is encoded once. A room-less event goes to
-      // the whole namespace, not a room: its sockets are exactly the authenticated ones (the handshake
-      // middleware admits no other), and socket.io's in-memory adapter then walks the namespace's
-      // sockets with no set to build. A room's event goes to that one room: the adapter walks only
-      // that room's members, adding each to a set that skips duplicates across rooms (one set
-      // insert per member) — less than the namespace walk whenever the room is smaller than the org.
-      // Sockets catching up are skipped and get the event from their catch-up (see CATCHING_UP_ROOM).
+      // One frame per event, built once, whoever it is for (frame-broadcast.ts): to that one room's
+      // sockets, or to the whole namespace when the event has no room (its sockets are exactly the
+      // authenticated ones: the handshake middleware admits no other). Sockets catching up are
+      // skipped and get the event from their catch-up (see CATCHING_UP_ROOM).
       const roomKey = roomKeyOf(event.roomId);
       const room = roomKey === null ? undefined : chatRoom(roomKey);
-      const target = room === undefined ? own : own.to(room);
-      sendEvent(held.size > 0 ? target.except(CATCHING_UP_ROOM) : target, event);
+      const except = held.size > 0 ? CATCHING_UP_ROOM : undefined;
+      fanOut(room, except, 'chat:event', event);
+      if (legacyEventNames) fanOut(room, except, LEGACY_EVENT_NAME[CHAT_EVENT_CATEGORY[event.type]], event);
       for (const pending of held.values()) pending.push(event);
       metrics.eventsForwarded.inc({ type: event.type });
       if (event.type === 'MESSAGE_CREATED') {
