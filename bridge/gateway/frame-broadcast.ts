@@ -38,62 +38,118 @@ interface EngineConnection {
   upgrading: boolean;
   transport: {
     name: string;
-    socket?: { readyState: number; _sender?: { sendFrame(frame: Buffer[], callback?: (err?: Error) => void): void } };
+    socket?: {
+      readyState: number;
+      _sender?: { sendFrame(frame: Buffer[], callback?: (err?: Error) => void): void };
+      _socket?: { cork(): void; uncork(): void };
+    };
   };
 }
 
 /** What of socket.io's `Client` the engine.io fallback calls (`Client.writeToEngine`, private in its typings; socket.io-adapter calls it). */
 interface ClientInternals {
-  writeToEngine(encodedPackets: unknown[], options: { preEncoded: true; wsPreEncodedFrame: Buffer[] }): void;
+  writeToEngine(encodedPackets: readonly string[], options: EncodedEvent['viaEngine']): void;
+}
+
+/** One socket.io EVENT packet, encoded for both ways to a socket (see {@link writeEvent}). */
+export interface EncodedEvent {
+  /** socket.io-parser's encoding: one string. */
+  readonly packets: [string];
+  /** The websocket frame of its engine.io MESSAGE, as one buffer (one `write` per socket, not a corked header and body). */
+  readonly frame: [Buffer];
+  /** The engine.io write options of socket.io-adapter's broadcast, shared by every socket. */
+  readonly viaEngine: { preEncoded: true; wsPreEncodedFrame: Buffer[] };
+}
+
+const encoder = new Encoder();
+
+/**
+ * Encodes event `name` with `payload` for namespace `nsp` (default the main one, `/`).
+ * @param payload - JSON-serializable, no binary.
+ * @throws Error when the payload encodes to more than one packet (binary data).
+ */
+export function encodeEvent(name: string, payload: unknown, nsp = '/'): EncodedEvent {
+  const packets = encoder.encode({ type: PacketType.EVENT, nsp, data: [name, payload] });
+  if (packets.length !== 1 || typeof packets[0] !== 'string') throw new Error(`frame broadcast: ${name} payload must be JSON without binary data`);
+  // "4": engine.io MESSAGE.
+  const frame: [Buffer] = [Buffer.concat(buildFrame(Buffer.from(`4${packets[0]}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }))];
+  return { packets: packets as [string], frame, viaEngine: { preEncoded: true, wsPreEncodedFrame: frame } };
 }
 
 /**
- * Sends one event to sockets of the namespace `nsp`.
+ * Whether frames may be written straight to websockets on `server`: only with `perMessageDeflate`
+ * off (`gatewayServerOptions`); with compression, engine.io compresses per socket and no frame is shared.
+ */
+export function writesFramesDirectly(server: Namespace['server']): boolean {
+  return !(server as unknown as { opts: { perMessageDeflate?: unknown } }).opts.perMessageDeflate;
+}
+
+/**
+ * Writes an encoded event to one socket: its frame straight to the ws sender when the connection is
+ * an open websocket with nothing queued in engine.io (and `direct`), else the packet through
+ * engine.io, as socket.io-adapter's broadcast would. Either way after whatever was sent before.
+ */
+export function writeEvent(socket: Socket, event: EncodedEvent, direct: boolean): void {
+  const conn = socket.conn as unknown as EngineConnection;
+  const ws = conn.transport.socket;
+  if (direct && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.writeBuffer.length === 0 && !conn.upgrading && ws?.readyState === WS_OPEN && ws._sender) {
+    ws._sender.sendFrame(event.frame); // a write error closes the ws, and with it the engine.io socket
+  } else {
+    (socket.client as unknown as ClientInternals).writeToEngine(event.packets, event.viaEngine);
+  }
+}
+
+/**
+ * Sends one event to sockets of a namespace, encoded once.
  * @param room - socket.io room whose members get it; `undefined`: every socket of the namespace.
  * @param except - room whose members are skipped, or `undefined`.
  * @param name - event name, e.g. `chat:event`.
- * @param payload - JSON-serializable, no binary (its packet must encode to one string).
+ * @param payload - JSON-serializable, no binary.
  * @returns the sockets it was written or queued to.
  * @throws Error when the payload encodes to more than one packet (binary data).
  */
 export type FrameBroadcast = (room: string | undefined, except: string | undefined, name: string, payload: unknown) => number;
 
 /**
- * Creates the {@link FrameBroadcast} of `nsp`. Writes frames directly only on a server with
- * `perMessageDeflate: false` (`gatewayServerOptions`); with compression, engine.io compresses per
- * socket and every socket goes through it. Local sockets only: in a cluster, each node's feed fans
- * its events out to its own sockets (like `io.local`).
+ * Creates the {@link FrameBroadcast} of `nsp`. Local sockets only: in a cluster, each node's feed
+ * fans its events out to its own sockets (like `io.local`).
  */
 export function createFrameBroadcast(nsp: Namespace): FrameBroadcast {
-  const encoder = new Encoder();
   const { rooms } = nsp.adapter;
-  const direct = !(nsp.server as unknown as { opts: { perMessageDeflate?: unknown } }).opts.perMessageDeflate;
+  const direct = writesFramesDirectly(nsp.server);
   return (room, except, name, payload) => {
-    const encoded = encoder.encode({ type: PacketType.EVENT, nsp: nsp.name, data: [name, payload] });
-    if (encoded.length !== 1 || typeof encoded[0] !== 'string') throw new Error(`frame broadcast: ${name} payload must be JSON without binary data`);
-    // "4": engine.io MESSAGE. One buffer, so that each socket gets one write rather than a corked header and body.
-    const frame = [Buffer.concat(buildFrame(Buffer.from(`4${encoded[0]}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }))];
-    const viaEngine = { preEncoded: true as const, wsPreEncodedFrame: frame };
+    const event = encodeEvent(name, payload, nsp.name);
     const skip = except === undefined ? undefined : rooms.get(except);
     let reached = 0;
-    const send = (socket: Socket): void => {
-      const conn = socket.conn as unknown as EngineConnection;
-      const ws = conn.transport.socket;
-      if (direct && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.writeBuffer.length === 0 && !conn.upgrading && ws?.readyState === WS_OPEN && ws._sender) {
-        ws._sender.sendFrame(frame); // a write error closes the ws, and with it the engine.io socket
-      } else {
-        (socket.client as unknown as ClientInternals).writeToEngine(encoded, viaEngine);
-      }
-      reached++;
-    };
     if (room === undefined) {
-      for (const [id, socket] of nsp.sockets) if (!skip?.has(id)) send(socket);
+      for (const [id, socket] of nsp.sockets) {
+        if (skip?.has(id)) continue;
+        writeEvent(socket, event, direct);
+        reached++;
+      }
     } else {
       for (const id of rooms.get(room) ?? []) {
         const socket = skip?.has(id) ? undefined : nsp.sockets.get(id);
-        if (socket) send(socket);
+        if (socket === undefined) continue;
+        writeEvent(socket, event, direct);
+        reached++;
       }
     }
     return reached;
   };
+}
+
+/**
+ * Calls `next` (a socket.io middleware's: the socket is then connected in a `process.nextTick`,
+ * `Namespace._add`) with the socket's websocket TCP socket corked until the tick after, so that
+ * socket.io's CONNECT and what the `connection` handler writes with {@link writeEvent} leave in one
+ * `writev` instead of one `write` each. Correct whatever the order of ticks: at worst uncorked
+ * before the CONNECT, the packets leave one by one, in order.
+ */
+export function connectWritingTogether(socket: Socket, next: () => void): void {
+  const conn = socket.conn as unknown as EngineConnection;
+  const tcp = conn.transport.name === 'websocket' ? conn.transport.socket?._socket : undefined;
+  tcp?.cork();
+  next();
+  if (tcp) process.nextTick(() => tcp.uncork());
 }

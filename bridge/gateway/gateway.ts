@@ -39,7 +39,7 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
-import { createFrameBroadcast } from './frame-broadcast.js';
+import { connectWritingTogether, createFrameBroadcast, encodeEvent, writeEvent, writesFramesDirectly } from './frame-broadcast.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -185,6 +185,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const own = deps.clusterNode ? io.local : io;
   /** Chat events' fan-out: one frame, written as is to this node's sockets of the event's room. */
   const fanOut = createFrameBroadcast(io.of('/'));
+  const directFrames = writesFramesDirectly(io);
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -236,7 +237,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
         if (rooms === 'malformed') return refuse(socket, next, 'malformed', `auth.rooms must be an array of at most ${MAX_TOKEN_ROOMS} Salesforce ids`);
         if (rooms === 'room-not-allowed') return refuse(socket, next, 'room-not-allowed', 'auth.rooms names a room the token does not allow');
         socket.data = { userId: data.userId, name: data.name, orgId: data.orgId, expiresAt: data.expiresAt, rooms };
-        next();
+        connectWritingTogether(socket, next); // CONNECT and the greeting (onConnection) in one write
       },
       (err: unknown) => {
         if (err instanceof TokenError) {
@@ -366,12 +367,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       held.set(socket.id, []);
     }
     void socket.join([userRoom(userKey), ...(rooms.length === 0 ? [NO_ROOMS_ROOM] : rooms.map(chatRoom))]);
-    socket.emit('bridge:status', {
-      upstream: deps.upstreamState(),
-      contractVersion: CONTRACT_VERSION,
-      epoch: deps.log.epoch(),
-      rooms: rooms.map(to18CharId),
-    });
+    const greeting = { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch(), rooms: rooms.map(to18CharId) };
+    writeEvent(socket, encodeEvent('bridge:status', greeting satisfies Parameters<ServerToClientEvents['bridge:status']>[0]), directFrames);
     for (const n of relay.typers()) {
       if (n.userKey !== userKey && typesIn(socket, n.roomKey)) socket.emit('typing', n.notice);
     }
