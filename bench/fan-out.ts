@@ -65,6 +65,8 @@ interface Phase {
 }
 const phases: Phase[] = [];
 const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+/** A full collection of this process's heap (`node --expose-gc`, as `npm run bench` runs it); nothing without the flag. */
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
 
 /** One server's figures at one size. */
 interface Row {
@@ -215,6 +217,9 @@ try {
     const tokens = await benchTokens(Math.ceil(sockets * (1 + EXTRA_SHARE)), org);
     for (const name of CONTENDERS) {
       process.stderr.write(`bench: ${sockets} sockets, ${name}…\n`);
+      // Every server meets a client with the same heap: not one still holding the garbage of the
+      // servers measured before it (the client's collections would slow its storm and its reads).
+      collectGarbage();
       rows.push(await measure(name, sockets, tokens, org, bridge));
     }
   }
