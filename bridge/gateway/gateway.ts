@@ -39,7 +39,8 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
-import { connectWritingTogether, createFrameBroadcast, encodeEvent, writeEvent, writesFramesDirectly } from './frame-broadcast.js';
+import { connectWritingTogether, encodeEvent, openWritingTogether, writeEvent, writesFramesDirectly } from './engine-writes.js';
+import { createFrameBroadcast } from './frame-broadcast.js';
 import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
@@ -186,6 +187,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   /** Chat events' fan-out: one frame, written as is to this node's sockets of the event's room. */
   const fanOut = createFrameBroadcast(io.of('/'));
   const directFrames = writesFramesDirectly(io);
+  openWritingTogether(io.engine); // a websocket's HTTP 101 and engine.io OPEN in one write
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
