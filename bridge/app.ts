@@ -237,13 +237,15 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
    * until the leader says). Clients that come the moment a restarted bridge listens wait briefly
    * instead of being refused.
    */
-  async function afterFirstLogin<T>(verify: () => Promise<T>): Promise<T> {
-    if (!orgId()) {
-      const known = node ? node.orgKnown() : subscriber!.loggedIn();
-      const loggedIn = await Promise.race([known, delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
-      if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // sockets: refusal 'internal', retried by the LWC; admin API: 503
-    }
-    return verify();
+  function afterFirstLogin<T>(verify: () => Promise<T>): Promise<T> {
+    // Logged in (every handshake but the first few after a start): verify at once, with no promise
+    // of this function's own around the verifier's — a connect storm pays each one per socket.
+    return orgId() ? verify() : firstLogin().then(verify);
+  }
+  async function firstLogin(): Promise<void> {
+    const known = node ? node.orgKnown() : subscriber!.loggedIn();
+    const loggedIn = await Promise.race([known, delay(LOGIN_WAIT_MS, undefined, { ref: false })]);
+    if (!loggedIn) throw new Error('not logged in to Salesforce yet'); // sockets: refusal 'internal', retried by the LWC; admin API: 503
   }
   const gateway = createGateway(io, {
     verifyToken: (token) => afterFirstLogin(() => verifyToken(token)),
