@@ -117,7 +117,7 @@ export function createBridge(config: BridgeConfig, deps: BridgeDeps): Bridge {
   const httpServer = createServer(httpApp);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
-    gatewayServerOptions(isOriginAllowed),
+    gatewayServerOptions(),
   );
   const subscriberOptions: SubscriberOptions = {
     ...deps.subscriber,

@@ -39,9 +39,9 @@ import type { BridgeMetrics } from '../http/metrics.js';
 import { canonicalSalesforceId, isSalesforceId, to18CharId } from '../salesforce/salesforce-id.js';
 import { createCatchUpQueue, parseCatchUpFrom, type CatchUpFrom, type CatchUpLimits, type CatchUpLog } from './catch-up.js';
 import { createExpirySchedule, MAX_TIMER_MS } from './expiry.js';
-import { connectWritingTogether, encodeEvent, openWritingTogether, writeEvent, writesFramesDirectly } from './engine-writes.js';
+import { connectWritingTogether, encodeEvent, openWritingTogether, writeEvent, writesFramesDirectly, type EncodedEvent } from './engine-writes.js';
 import { createFrameBroadcast } from './frame-broadcast.js';
-import { GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
+import { answerPollingCors, GATEWAY_MAX_MESSAGE_BYTES } from './server-options.js';
 import { parseRoomIds, TokenError, type TokenRefusal } from './token.js';
 import { createTypingRelay, type RoomKey, type TypingRelayNotice } from './typing.js';
 
@@ -57,6 +57,10 @@ type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSer
  * `HandshakeAuth`) or `room-not-allowed` (`auth.rooms` names a room the token's `rooms` claim does not).
  */
 export type HandshakeRefusal = TokenRefusal | 'origin' | 'internal' | 'closing' | 'malformed' | 'room-not-allowed';
+
+/** Most distinct rooms lists whose greeting the gateway keeps encoded at once. */
+const GREETINGS_KEPT = 256;
+type BridgeStatus = Parameters<ServerToClientEvents['bridge:status']>[0];
 
 /** Consecutive over-rate seconds after which a typing flooder is disconnected, by default. */
 export const DEFAULT_TYPING_FLOOD_DISCONNECT_AFTER = 3;
@@ -188,6 +192,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   const fanOut = createFrameBroadcast(io.of('/'));
   const directFrames = writesFramesDirectly(io);
   openWritingTogether(io.engine); // a websocket's HTTP 101 and engine.io OPEN in one write
+  answerPollingCors(io.engine, deps.isOriginAllowed);
   const relay = createTypingRelay({
     expiryMs: deps.typing?.expiryMs ?? TYPING_EXPIRY_MS,
     ratePerSecond: deps.typing?.ratePerSecond ?? TYPING_RATE_PER_SECOND,
@@ -342,6 +347,28 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
    * serialized at connect) for lines that are rarely written.
    */
   const whoIs = (socket: GatewaySocket) => ({ socketId: socket.id, userId: socket.data.userId });
+  /** Greetings built for the current upstream state and epoch, by the rooms they name ({@link greetingFor}). */
+  let greetings = { upstream: '', epoch: '', byRooms: new Map<string, EncodedEvent>() };
+  /**
+   * The encoded `bridge:status` greeting of a socket hearing `rooms`. Most sockets of an org hear
+   * the same rooms, so a connect storm encodes a few greetings instead of one per socket; they are
+   * built anew when the upstream state or the epoch changes, or when {@link GREETINGS_KEPT} rooms
+   * lists were seen.
+   */
+  function greetingFor(rooms: readonly string[]): EncodedEvent {
+    const upstream = deps.upstreamState();
+    const epoch = deps.log.epoch();
+    if (greetings.upstream !== upstream || greetings.epoch !== epoch || greetings.byRooms.size >= GREETINGS_KEPT) {
+      greetings = { upstream, epoch, byRooms: new Map() };
+    }
+    const key = rooms.join(',');
+    let greeting = greetings.byRooms.get(key);
+    if (greeting === undefined) {
+      greeting = encodeEvent('bridge:status', { upstream, contractVersion: CONTRACT_VERSION, epoch, rooms: rooms.map(to18CharId) } satisfies BridgeStatus);
+      greetings.byRooms.set(key, greeting);
+    }
+    return greeting;
+  }
   /** The socket of each connected engine.io connection (its `packet` listener is one function for all). */
   const socketOf = new WeakMap<GatewaySocket['conn'], GatewaySocket>();
 
@@ -369,8 +396,7 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
       held.set(socket.id, []);
     }
     void socket.join([userRoom(userKey), ...(rooms.length === 0 ? [NO_ROOMS_ROOM] : rooms.map(chatRoom))]);
-    const greeting = { upstream: deps.upstreamState(), contractVersion: CONTRACT_VERSION, epoch: deps.log.epoch(), rooms: rooms.map(to18CharId) };
-    writeEvent(socket, encodeEvent('bridge:status', greeting satisfies Parameters<ServerToClientEvents['bridge:status']>[0]), directFrames);
+    writeEvent(socket, greetingFor(rooms), directFrames);
     for (const n of relay.typers()) {
       if (n.userKey !== userKey && typesIn(socket, n.roomKey)) socket.emit('typing', n.notice);
     }

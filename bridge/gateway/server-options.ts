@@ -6,6 +6,8 @@
  * answers for long-polling, and that a broadcast is encoded once for all sockets — so they live next
  * to the gateway and the gateway's tests use them.
  */
+import cors from 'cors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerOptions } from 'socket.io';
 import { MAX_TOKEN_CHARS } from './token.js';
 
@@ -31,34 +33,45 @@ export const GATEWAY_MAX_MESSAGE_BYTES = 4_096;
 export const GATEWAY_MAX_HTTP_BUFFER_SIZE = 2 * MAX_TOKEN_CHARS;
 
 /**
- * Options for `new Server(httpServer, gatewayServerOptions(isOriginAllowed))`.
+ * Options for `new Server(httpServer, gatewayServerOptions())`.
  *
  * - `maxHttpBufferSize`: {@link GATEWAY_MAX_HTTP_BUFFER_SIZE} (messages after the handshake are held
  *   to {@link GATEWAY_MAX_MESSAGE_BYTES} by the gateway).
- * - `cors`: long-polling is plain XHR, so browsers need CORS headers; they are answered (reflecting
- *   the Origin, no credentials) only for origins `isOriginAllowed` accepts, judged with the request's
- *   Host header like the handshake middleware does. WebSockets ignore CORS (their upgrade gets no CORS
- *   headers), which is why the gateway's middleware checks the origin for every transport and is the
- *   check that gives the browser a readable `origin not allowed`.
+ * - no `cors`: engine.io would run it as a middleware on every request, websocket upgrades too (a
+ *   promise chain per upgrade, and the cors package's work, in every connect storm); long-polling's
+ *   CORS answers come from {@link answerPollingCors} instead.
  * - `serveClient: false`: the LWC ships socket.io-client as a static resource.
  * - `perMessageDeflate: false` (socket.io's default, pinned here on purpose): frames are a few hundred
  *   bytes, so compressing them saves little and costs a deflate per socket per event; and only
  *   uncompressed, a room broadcast's websocket frame is built once and written as is to every
- *   socket (socket.io-adapter's pre-encoded `wsPreEncodedFrame` path).
- *
- * @param isOriginAllowed the same check given to `createGateway`
+ *   socket (frame-broadcast.ts).
  */
-export function gatewayServerOptions(
-  isOriginAllowed: (origin: string | undefined, selfHost?: string) => boolean,
-): Partial<ServerOptions> {
+export function gatewayServerOptions(): Partial<ServerOptions> {
   return {
     maxHttpBufferSize: GATEWAY_MAX_HTTP_BUFFER_SIZE,
     serveClient: false,
     perMessageDeflate: false,
-    // A websocket upgrade gets no CORS headers (browsers apply no CORS to websockets; the handshake
-    // middleware judges its origin): engine.io runs this for upgrades too, and the cors package's
-    // header work was a few percent of a connect storm's profile.
-    cors: (req, callback) =>
-      callback(null, { origin: req.headers.upgrade === undefined && isOriginAllowed(req.headers.origin, req.headers.host) }),
   };
+}
+
+/** What of engine.io's `Server` {@link answerPollingCors} wraps: `handleRequest`, its public entry for every HTTP (non-upgrade) request. */
+interface PollingEngine {
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/**
+ * Answers CORS for `engine`'s (`io.engine`) long-polling requests, with the cors package in front
+ * of `handleRequest`: long-polling is plain XHR, so browsers need CORS headers. They are given
+ * (reflecting the Origin, no credentials) only to origins `isOriginAllowed` accepts, judged with the
+ * request's Host header as the handshake middleware does; a preflight (`OPTIONS`) is answered by
+ * the cors package. Websocket upgrades never pass here and get no CORS headers (browsers apply no
+ * CORS to websockets): the gateway's handshake middleware checks the origin on every transport, and
+ * is the check that gives the browser a readable `origin not allowed`.
+ * @param isOriginAllowed - the same check given to `createGateway`.
+ */
+export function answerPollingCors(engine: unknown, isOriginAllowed: (origin: string | undefined, selfHost?: string) => boolean): void {
+  const target = engine as PollingEngine;
+  const handleRequest = target.handleRequest.bind(engine);
+  const answerCors = cors((req, callback) => callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host) }));
+  target.handleRequest = (req, res) => answerCors(req, res, () => handleRequest(req, res));
 }

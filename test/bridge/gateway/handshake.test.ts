@@ -164,12 +164,19 @@ describe('handshake: origin', () => {
     }
   });
 
-  it('answers long-polling CORS only for allowed origins (the cors option the app should pass)', async () => {
+  it('answers long-polling CORS, preflight included, only for allowed origins', async () => {
     const poll = (origin: string) => fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
     const ok = await poll(LIGHTNING);
     expect(ok.headers.get('access-control-allow-origin')).toBe(LIGHTNING);
     const evil = await poll('https://evil.example.com');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = (origin: string) =>
+      fetch(`${h.url}/socket.io/?EIO=4&transport=polling`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    const allowed = await preflight(LIGHTNING);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(LIGHTNING);
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('upgrades an allowed origin to a websocket without CORS headers (browsers apply none to websockets)', async () => {

@@ -89,7 +89,7 @@ export async function startGateway(
 
   const httpServer: HttpServer = createServer();
   // Built the way the app should build it: its own http server, the gateway's options, no listen().
-  const io: GatewayServer = new Server(httpServer, gatewayServerOptions(isOriginAllowed));
+  const io: GatewayServer = new Server(httpServer, gatewayServerOptions());
   const gateway = createGateway(io, {
     verifyToken: async (token) => {
       const data = typeof token === 'string' ? issued.get(token) : undefined;
