@@ -117,7 +117,7 @@ interface WebSocketUpgrader {
   handleUpgrade(req: unknown, socket: { cork(): void; uncork(): void }, head: unknown, callback: (...args: unknown[]) => void): void;
 }
 
-/** Wraps `wss.handleUpgrade` (of this instance) in a cork of the TCP socket until the next tick. */
+/** Wraps `wss.handleUpgrade` (of this instance) in a cork of the TCP socket until the event loop's next check phase. */
 function corkUpgrades(wss: WebSocketUpgrader): void {
   const completeUpgrade = wss.handleUpgrade.bind(wss);
   wss.handleUpgrade = (req, socket, head, callback) => {
@@ -125,8 +125,9 @@ function corkUpgrades(wss: WebSocketUpgrader): void {
     try {
       completeUpgrade(req, socket, head, callback);
     } finally {
-      // Also when ws refused (its abort ends the socket, which flushes) or calls back later.
-      process.nextTick(() => socket.uncork());
+      // After this turn's ticks and microtasks, whether the upgrade runs in an event's callback or
+      // in a promise's. Also when ws refused (its abort ends the socket, which flushes) or calls back later.
+      setImmediate(() => socket.uncork());
     }
   };
 }
@@ -135,12 +136,12 @@ function corkUpgrades(wss: WebSocketUpgrader): void {
  * Makes each websocket upgrade of `engine` (`io.engine`) send its HTTP 101 and engine.io's OPEN
  * packet in one `writev` instead of two writes: the TCP socket is corked from the moment ws
  * completes the upgrade (`WebSocketServer.handleUpgrade` writes the 101 and calls back
- * synchronously) until the next tick, by when engine.io has written OPEN (its `handshake` awaits
- * only the id it generates, a microtask, which runs before the tick). At worst (an engine that
- * writes OPEN later) the two leave one by one, in order. Only upgrades engine.io accepted get here, so its refusals (HTTP
- * 400, then destroy) are written uncorked, as before. engine.io creates its ws server anew each time
- * the HTTP server starts listening (`Server.init` on `listening`), so every one it creates is
- * wrapped. Nothing happens for an engine without a ws server (no websocket transport).
+ * synchronously) until `setImmediate`, by when engine.io has written OPEN (its `handshake` awaits
+ * only the id it generates, a microtask). At worst (an engine that writes OPEN later) the two leave
+ * one by one, in order. Only upgrades engine.io accepted get here, so its refusals (HTTP 400, then
+ * destroy) are written uncorked, as before. engine.io creates its ws server anew each time the
+ * HTTP server starts listening (`Server.init` on `listening`), so every one it creates is wrapped.
+ * Nothing happens for an engine without a ws server (no websocket transport).
  */
 export function openWritingTogether(engine: unknown): void {
   const target = engine as UpgradeServer | undefined;

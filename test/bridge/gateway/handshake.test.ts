@@ -1,6 +1,7 @@
 // The socket.io handshake over real sockets: origin first, then the token, with a plain-words
 // connect_error and a machine reason for every refusal, counted, and nothing internal leaked.
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,6 +192,34 @@ describe('handshake: origin', () => {
     expect(response.statusCode).toBe(101);
     expect(first, 'engine.io OPEN packet').toMatch(/^0\{"sid":/);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('handshake: writes', () => {
+  it('writes the HTTP 101 with engine.io OPEN, and the CONNECT with the greeting, one socket write each', async () => {
+    // What a connect storm costs the bridge is mostly syscalls: plain socket.io writes these four in
+    // three. Each `_write` / `_writev` call of a net.Socket is one write to the kernel.
+    const writes: string[] = [];
+    const text = (chunk: unknown): string => (Buffer.isBuffer(chunk) ? chunk.toString('latin1') : String(chunk));
+    const { _write: write, _writev: writev } = Socket.prototype;
+    Socket.prototype._write = function (this: Socket, chunk, encoding, callback) {
+      writes.push(text(chunk));
+      write.call(this, chunk, encoding, callback);
+    };
+    Socket.prototype._writev = function (this: Socket, chunks, callback) {
+      writes.push(chunks.map(({ chunk }) => text(chunk)).join(''));
+      writev!.call(this, chunks, callback);
+    };
+    try {
+      const client = h.connect(await hs(), { origin: LIGHTNING, transports: ['websocket'] });
+      await connected(client); // the server wrote its CONNECT before the client could see it
+      client.disconnect();
+    } finally {
+      Socket.prototype._write = write;
+      Socket.prototype._writev = writev;
+    }
+    expect(writes.find((w) => w.includes('101 Switching')), 'the 101 write').toMatch(/101 Switching[\s\S]*0\{"sid":/);
+    expect(writes.find((w) => w.includes('40{"sid"')), 'the CONNECT write').toMatch(/40\{"sid":[\s\S]*"bridge:status"/);
   });
 });
 
