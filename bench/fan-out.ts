@@ -10,10 +10,10 @@
  *   npm run bench -- 1000 --store pglite              # the bridge on the embedded store
  *   node --import tsx bench/fan-out.ts 20 --bridge <dir>/bridge/server.js   # a build elsewhere
  *
- * Per server and size: start it; connect every socket, three times over (bounded storms, each
- * socket with its own user's token and a Lightning Origin; the table shows the median storm; the
- * tokens name the dev org's default room, which every event carries, so the bridge sends each event
- * to `room:<id>` as in production, while plain socket.io does `io.emit`); let it idle; weigh half as many extra idle sockets, then drop them;
+ * Per server and size: start it; connect every socket (a bounded storm, each with its own user's
+ * token and a Lightning Origin; the tokens name the dev org's default room, which every event
+ * carries, so the bridge sends each event to `room:<id>` as in production, while plain socket.io
+ * does `io.emit`); let it idle; weigh half as many extra idle sockets, then drop them;
  * publish warm-up events, then paced events one at a time (each once every socket has the previous
  * one), then a burst published as fast as it goes.
  * The bridge's store is a PostgreSQL server the bench starts (`DATABASE_URL`, as production runs;
@@ -37,9 +37,7 @@ const WARMUP_EVENTS = 10;
 const PACED_EVENTS = 100;
 /** Events published as fast as they come, for throughput and CPU per delivery. */
 const BURST_EVENTS = 200;
-/** Connect storms per server and size; the table shows their median. */
-const CONNECT_STORMS = 3;
-/** Handshakes in flight at once during a connect storm. */
+/** Handshakes in flight at once during the connect storm. */
 const CONNECT_CONCURRENCY = 100;
 /** Idle time before each RSS reading, ms (lets the handshakes' garbage go). */
 const IDLE_MS = 1_500;
@@ -84,7 +82,7 @@ interface Row {
   /** Publish request to last socket of a paced event, ms. */
   latencyP50: number;
   latencyP99: number;
-  /** First socket opening to last socket connected, ms: the median of {@link CONNECT_STORMS} storms. */
+  /** First socket opening to last socket connected, ms. */
   connectMs: number;
   /** Server RSS with every socket connected and idle, bytes. */
   rss: number;
@@ -110,24 +108,10 @@ async function measure(name: ContenderName, sockets: number, tokens: readonly st
       timeoutMs: 120_000,
     });
   try {
-    // The median of CONNECT_STORMS storms, each from a settled server (the earlier ones' sockets
-    // closed and forgotten): one storm's time swings by a fifth from run to run on a shared machine.
-    const storm = async () => {
-      await sleep(IDLE_MS); // every storm starts with the server settled
-      const connectStart = monotonicUs();
-      const connected = await connect(tokens.slice(0, sockets));
-      phases.push({ sockets, name, phase: 'connect', startUs: connectStart, endUs: monotonicUs() });
-      return connected;
-    };
-    let { pool, connectMs: first } = await storm();
-    const storms = [first];
-    while (storms.length < CONNECT_STORMS) {
-      pool.close();
-      const next = await storm();
-      pool = next.pool;
-      storms.push(next.connectMs);
-    }
-    const connectMs = percentile(storms, 0.5);
+    await sleep(IDLE_MS); // every server starts the storm settled
+    const connectStart = monotonicUs();
+    const { pool, connectMs } = await connect(tokens.slice(0, sockets));
+    phases.push({ sockets, name, phase: 'connect', startUs: connectStart, endUs: monotonicUs() });
     try {
       await sleep(IDLE_MS);
       const rss = rssBytes(server.pid);
@@ -213,8 +197,8 @@ function printTable(rows: Row[], store: BenchStore): void {
     '\nCPU: server process user+system time during the burst per delivery (lower is better). burst: deliveries per second\n' +
       `from publishing ${BURST_EVENTS} events to the last socket having the last one. spread: first to last socket of one event;\n` +
       `publish→last: publish request to last socket (the bridge's includes the dev org and CometD); ${PACED_EVENTS} events one at a\n` +
-      `time. connect all: the storm of handshakes (median of ${CONNECT_STORMS}). RSS: the server's, all sockets idle; per idle socket: its\n` +
-      `growth from ${Math.round(EXTRA_SHARE * 100)}% more sockets, per socket. Ratios: to plain socket.io (CPU, burst, spread p99, publish→last p99, connect, RSS).`,
+      `time. connect all: the storm of handshakes. RSS: the server's, all sockets idle; per idle socket: its growth from\n` +
+      `${Math.round(EXTRA_SHARE * 100)}% more sockets, per socket. Ratios: to plain socket.io (CPU, burst, spread p99, publish→last p99, connect, RSS).`,
   );
 }
 
