@@ -65,7 +65,7 @@ const encoder = new Encoder();
  */
 export function encodeEvent(name: string, payload: unknown, nsp = '/'): EncodedEvent {
   const packets = encoder.encode({ type: PacketType.EVENT, nsp, data: [name, payload] });
-  if (packets.length !== 1 || typeof packets[0] !== 'string') throw new Error(`frame broadcast: ${name} payload must be JSON without binary data`);
+  if (packets.length !== 1 || typeof packets[0] !== 'string') throw new Error(`encodeEvent: ${name} payload must be JSON without binary data`);
   // "4": engine.io MESSAGE.
   const frame: [Buffer] = [Buffer.concat(buildFrame(Buffer.from(`4${packets[0]}`), { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true }))];
   return { packets: packets as [string], frame, viaEngine: { preEncoded: true, wsPreEncodedFrame: frame } };
@@ -83,6 +83,7 @@ export function writesFramesDirectly(server: Namespace['server']): boolean {
  * Writes an encoded event to one socket: its frame straight to the ws sender when the connection is
  * an open websocket with nothing queued in engine.io (and `direct`), else the packet through
  * engine.io, as socket.io-adapter's broadcast would. Either way after whatever was sent before.
+ * Unlike `socket.emit`, it calls no `onAnyOutgoing` listener (the gateway registers none).
  */
 export function writeEvent(socket: Socket, event: EncodedEvent, direct: boolean): void {
   const conn = socket.conn as unknown as EngineConnection;

@@ -74,6 +74,28 @@ describe('gateway broadcast', () => {
     expect(await metricValue(h.metrics.eventsForwarded, { type: 'MESSAGE_CREATED' })).toBe(1);
   });
 
+  it('reaches long-polling and upgrading sockets as websockets: greeting first, then every event once, in order', async () => {
+    // Websockets get each frame written straight to ws; the others through engine.io (frame-broadcast.ts).
+    const kinds = [['polling'], ['polling', 'websocket'], ['websocket']] as const;
+    const members = await Promise.all(
+      kinds.map(async (transports, i) => {
+        const client = h.connect(h.issue({ userId: `00500000000000${i + 1}`, name: `User ${i + 1}` }), { transports: [...transports] });
+        const seen = record(client);
+        await connected(client);
+        return { client, seen, transports };
+      }),
+    );
+    // Sent at once after connecting: the polling-then-websocket client is still upgrading for some.
+    for (let n = 1; n <= 20; n++) h.gateway.broadcast(message('MESSAGE_CREATED', n));
+    await settle(members);
+    for (const m of members) {
+      expect(m.seen[0]?.[0], `${m.transports.join('+')} greeted first`).toBe('bridge:status');
+      const seqs = after(m.seen).filter(([e]) => e === 'chat:event').map(([, payload]) => (payload as SequencedChatEvent).seq);
+      expect(seqs, m.transports.join('+')).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    }
+    expect(members[1]!.client.io.engine.transport.name, 'the upgrading client ends on a websocket').toBe('websocket');
+  });
+
   it('with legacyEventNames, also sends chatupdated for messages and refreshChatUsers for user events', async () => {
     await h.close();
     h = await startGateway({ deps: { legacyEventNames: true } });
