@@ -115,7 +115,14 @@ interface UpgradeServer {
   ws?: WebSocketUpgrader;
 }
 interface WebSocketUpgrader {
-  handleUpgrade(req: unknown, socket: { cork(): void; uncork(): void }, head: unknown, callback: (...args: unknown[]) => void): void;
+  handleUpgrade(req: unknown, socket: UpgradeSocket, head: unknown, callback: (...args: unknown[]) => void): void;
+}
+
+/** What of the TCP socket of an upgrade {@link corkUpgrades} touches. */
+interface UpgradeSocket {
+  cork(): void;
+  uncork(): void;
+  destroy(...args: unknown[]): unknown;
 }
 
 /** Wraps `wss.handleUpgrade` (of this instance) in a cork of the TCP socket until the event loop's next check phase. */
@@ -123,12 +130,29 @@ function corkUpgrades(wss: WebSocketUpgrader): void {
   const completeUpgrade = wss.handleUpgrade.bind(wss);
   wss.handleUpgrade = (req, socket, head, callback) => {
     socket.cork();
+    // engine.io may still refuse the upgrade after ws wrote the 101 (protocol version, session id,
+    // transport: `abortUpgrade` writes a 400, then destroys the socket), and destroy drops what a
+    // cork holds: so a destroy meanwhile sends what was written first.
+    // (Put back by assignment, not `delete`: deleting a property would leave every upgraded socket
+    // in V8's slow dictionary mode.)
+    const { destroy } = socket;
+    let corked = true;
+    const release = (): void => {
+      if (!corked) return;
+      corked = false;
+      socket.destroy = destroy;
+      socket.uncork();
+    };
+    socket.destroy = (...args) => {
+      release();
+      return destroy.apply(socket, args);
+    };
     try {
       completeUpgrade(req, socket, head, callback);
     } finally {
       // After this turn's ticks and microtasks, whether the upgrade runs in an event's callback or
       // in a promise's. Also when ws refused (its abort ends the socket, which flushes) or calls back later.
-      setImmediate(() => socket.uncork());
+      setImmediate(release);
     }
   };
 }
@@ -139,8 +163,9 @@ function corkUpgrades(wss: WebSocketUpgrader): void {
  * completes the upgrade (`WebSocketServer.handleUpgrade` writes the 101 and calls back
  * synchronously) until `setImmediate`, by when engine.io has written OPEN (its `handshake` awaits
  * only the id it generates, a microtask). At worst (an engine that writes OPEN later) the two leave
- * one by one, in order. Only upgrades engine.io accepted get here, so its refusals (HTTP 400, then
- * destroy) are written uncorked, as before. engine.io creates its ws server anew each time the
+ * one by one, in order. engine.io's refusals before the upgrade (HTTP 400, then destroy) never get
+ * here; those after ws's 101 (an unsupported protocol version, say) are sent before the socket is
+ * destroyed, as without the cork. engine.io creates its ws server anew each time the
  * HTTP server starts listening (`Server.init` on `listening`), so every one it creates is wrapped.
  * Nothing happens for an engine without a ws server (no websocket transport).
  */

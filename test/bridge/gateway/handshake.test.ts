@@ -1,7 +1,7 @@
 // The socket.io handshake over real sockets: origin first, then the token, with a plain-words
 // connect_error and a machine reason for every refusal, counted, and nothing internal leaked.
 import type { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
+import { connect as connectTcp, Socket } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,24 @@ describe('handshake: writes', () => {
     }
     expect(writes.find((w) => w.includes('101 Switching')), 'the 101 write').toMatch(/101 Switching[\s\S]*0\{"sid":/);
     expect(writes.find((w) => w.includes('40{"sid"')), 'the CONNECT write').toMatch(/40\{"sid":[\s\S]*"bridge:status"/);
+  });
+
+  it('still sends engine.io\'s refusal of a websocket it upgraded (EIO=3: an unsupported protocol version), not a bare close', async () => {
+    const { hostname, port } = new URL(h.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const tcp = connectTcp(Number(port), hostname, () =>
+        tcp.write(
+          'GET /socket.io/?EIO=3&transport=websocket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            `Origin: ${LIGHTNING}\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        ),
+      );
+      let received = '';
+      tcp.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      tcp.on('close', () => resolve(received));
+      tcp.on('error', reject);
+    });
+    expect(answer).toContain('400 Bad Request');
+    expect(answer).toContain('Unsupported protocol version');
   });
 });
 
