@@ -11,7 +11,7 @@
  * {@link writeEvent}: straight to its ws sender when it can, else through engine.io.
  */
 import type { Namespace } from 'socket.io';
-import { encodeEvent, writeEvent, writesFramesDirectly } from './engine-writes.js';
+import { encodeEvent, writeEvent } from './engine-writes.js';
 
 /**
  * Sends one event to sockets of a namespace, encoded once.
@@ -19,36 +19,24 @@ import { encodeEvent, writeEvent, writesFramesDirectly } from './engine-writes.j
  * @param except - room whose members are skipped, or `undefined`.
  * @param name - event name, e.g. `chat:event`.
  * @param payload - JSON-serializable, no binary.
- * @returns the sockets it was written or queued to.
  * @throws Error when the payload encodes to more than one packet (binary data).
  */
-export type FrameBroadcast = (room: string | undefined, except: string | undefined, name: string, payload: unknown) => number;
+export type FrameBroadcast = (room: string | undefined, except: string | undefined, name: string, payload: unknown) => void;
 
 /**
  * Creates the {@link FrameBroadcast} of `nsp`. Local sockets only: in a cluster, each node's feed
  * fans its events out to its own sockets (like `io.local`).
+ * @param direct - whether frames may be written straight to websockets (`writesFramesDirectly`).
  */
-export function createFrameBroadcast(nsp: Namespace): FrameBroadcast {
+export function createFrameBroadcast(nsp: Namespace, direct: boolean): FrameBroadcast {
   const { rooms } = nsp.adapter;
-  const direct = writesFramesDirectly(nsp.server);
   return (room, except, name, payload) => {
     const event = encodeEvent(name, payload, nsp.name);
     const skip = except === undefined ? undefined : rooms.get(except);
-    let reached = 0;
-    if (room === undefined) {
-      for (const [id, socket] of nsp.sockets) {
-        if (skip?.has(id)) continue;
-        writeEvent(socket, event, direct);
-        reached++;
-      }
-    } else {
-      for (const id of rooms.get(room) ?? []) {
-        const socket = skip?.has(id) ? undefined : nsp.sockets.get(id);
-        if (socket === undefined) continue;
-        writeEvent(socket, event, direct);
-        reached++;
-      }
+    const ids = room === undefined ? nsp.sockets.keys() : (rooms.get(room) ?? []);
+    for (const id of ids) {
+      const socket = skip?.has(id) ? undefined : nsp.sockets.get(id);
+      if (socket !== undefined) writeEvent(socket, event, direct);
     }
-    return reached;
   };
 }

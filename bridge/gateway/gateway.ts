@@ -189,8 +189,8 @@ export function createGateway(io: GatewayServer, deps: GatewayDeps): Gateway {
   /** Where chat events, resyncs and status go: this node's sockets (io.local is io without an adapter's fan-out). */
   const own = deps.clusterNode ? io.local : io;
   /** Chat events' fan-out: one frame, written as is to this node's sockets of the event's room. */
-  const fanOut = createFrameBroadcast(io.of('/'));
   const directFrames = writesFramesDirectly(io);
+  const fanOut = createFrameBroadcast(io.of('/'), directFrames);
   openWritingTogether(io.engine); // a websocket's HTTP 101 and engine.io OPEN in one write
   answerPollingCors(io.engine, deps.isOriginAllowed);
   const relay = createTypingRelay({
